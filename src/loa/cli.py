@@ -1,0 +1,177 @@
+"""The `loa` command: new, check, build, serve, schema and formats."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import sys
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from loa import __version__
+from loa import model as m
+from loa.build import PORTAL, build, check
+from loa.config import load_settings
+from loa.errors import CampaignError, Diagnostic, LoaError
+from loa.renderers.base import available_renderers
+
+app = typer.Typer(
+    name="loa",
+    help="Loa: từ một nguồn nội dung chiến dịch đến mọi sản phẩm truyền thông và cổng thông tin.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False)
+
+CampaignArg = Annotated[Path | None, typer.Argument(help="Thư mục chiến dịch (mặc định: theo loa.yaml).", show_default=False)]
+
+
+def main() -> None:
+    """Run the CLI; user errors print one clear message and exit 1, without a traceback."""
+    try:
+        app()
+    except CampaignError as exc:
+        _print_diagnostics(exc.diagnostics)
+        console.print(f"[bold red]Có {len(exc.diagnostics)} lỗi — chưa ghi gì ra đĩa.[/]")
+        sys.exit(1)
+    except LoaError as exc:
+        console.print(f"[bold red]Lỗi:[/] {exc}")
+        sys.exit(1)
+
+
+@app.command()
+def new(folder: Annotated[Path, typer.Argument(help="Thư mục sẽ tạo cho chiến dịch mới.")]) -> None:
+    """Tạo một chiến dịch mẫu; mọi trường đều có chú thích tiếng Việt."""
+    if folder.exists() and any(folder.iterdir()):
+        raise LoaError(f"{folder}: thư mục đã có tệp — chọn một thư mục mới hoặc trống")
+    with as_file(files("loa") / "scaffold") as scaffold:
+        shutil.copytree(scaffold, folder, dirs_exist_ok=True)
+    out_console.print(f"Đã tạo chiến dịch mẫu ở [bold]{folder}[/]. Tiếp theo:\n"
+                      f"  loa check {folder}\n  loa build {folder} --out _site\n  loa serve _site")
+
+
+@app.command("check")
+def check_command(
+    campaign: CampaignArg = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
+) -> None:
+    """Kiểm tra và soát nội dung chiến dịch; báo lỗi kèm tệp, dòng và cách sửa."""
+    settings = load_settings()
+    source = campaign or settings.campaign
+    loaded, warnings = check(source, strict=strict or settings.strict)
+    _print_diagnostics(warnings)
+    count = sum(len(q.questions) for q in loaded.quizzes)
+    out_console.print(f"[green]✓[/] {source}: {len(loaded.topics)} chủ đề, {len(loaded.audiences)} "
+                      f"đối tượng, {count} câu hỏi; {len([w for w in warnings if w.severity == 'warning'])} cảnh báo.")
+
+
+@app.command("build")
+def build_command(
+    campaign: CampaignArg = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả.")] = None,
+    formats: Annotated[str | None, typer.Option("--formats", "-f", help="Các định dạng, cách nhau bởi dấu phẩy (xem: loa formats).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
+) -> None:
+    """Tạo mọi sản phẩm và cổng thông tin, ghi manifest.json (ghi nguyên khối: lỗi thì giữ bản cũ)."""
+    settings = load_settings()
+    chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else list(settings.formats)
+    target = out or settings.out
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("Đang tạo sản phẩm", total=None)
+
+        def progress(key: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"Đang tạo {key}")
+
+        result = build(campaign or settings.campaign, out=target, formats=chosen or None,
+                       strict=strict or settings.strict, progress=progress)
+    _print_diagnostics(result.warnings)
+    out_console.print(f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, "
+                      f"{result.reused} giữ nguyên) → [bold]{result.out}[/] (manifest.json)")
+
+
+@app.command()
+def serve(
+    folder: Annotated[Path | None, typer.Argument(help="Thư mục đã build (mặc định: theo loa.yaml).")] = None,
+    host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe.")] = None,
+    port: Annotated[int | None, typer.Option(help="Cổng (0 = tự chọn).")] = None,
+) -> None:
+    """Xem trước cổng thông tin trên máy này."""
+    settings = load_settings()
+    root = (folder or settings.out).resolve()
+    if not (root / "index.html").is_file():
+        raise LoaError(f"{root}: chưa có cổng thông tin — chạy trước: loa build <chiến-dịch> --out {folder or settings.out}")
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    with http.server.ThreadingHTTPServer((host or settings.host, settings.port if port is None else port), handler) as server:
+        address = f"http://{server.server_address[0]}:{server.server_address[1]}/"
+        out_console.print(f"Cổng thông tin đang chạy tại [bold]{address}[/] — nhấn Ctrl+C để dừng.", soft_wrap=True)
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            out_console.print("Đã dừng.")
+
+
+@app.command()
+def schema(out: Annotated[Path, typer.Option("--out", help="Thư mục ghi JSON Schema.")] = Path("docs/schema")) -> None:
+    """Ghi JSON Schema của campaign.yaml, phần khai báo chủ đề và tệp câu đố (để trình soạn thảo gợi ý)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, model in (("campaign", m.CampaignSource), ("topic", m.TopicMeta), ("quiz", m.QuizSource)):
+        schema_data = model.model_json_schema()
+        schema_data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        (out / f"{name}.schema.json").write_text(json.dumps(schema_data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out_console.print(f"[green]✓[/] JSON Schema → {out}")
+
+
+@app.command()
+def formats() -> None:
+    """Liệt kê các định dạng có thể tạo."""
+    for name, cls in available_renderers().items():
+        out_console.print(f"{name:16} {cls.kind:10} {cls.format}")
+    out_console.print(f"{PORTAL:16} {'site':10} html")
+
+
+@app.callback(invoke_without_command=True)
+def _version(version: Annotated[bool, typer.Option("--version", help="In phiên bản.")] = False) -> None:
+    if version:
+        out_console.print(f"loa {__version__}")
+        raise typer.Exit()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".css": "text/css; charset=utf-8",
+                      ".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+                      ".json": "application/json", ".pf_meta": "application/octet-stream"}
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(str(self.directory)) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for d in diagnostics:
+        colour = {"error": "red", "warning": "yellow"}.get(d.severity, "cyan")
+        label = {"error": "lỗi", "warning": "cảnh báo"}.get(d.severity, "ghi chú")
+        console.print(f"[{colour}]{label}:[/] ", end="")
+        console.print(str(d), markup=False, soft_wrap=True)

@@ -1,0 +1,69 @@
+"""One typed configuration: loa.yaml in the working folder, then LOA_* environment overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from loa.errors import ConfigError
+
+CONFIG_FILE = "loa.yaml"
+SECRET_WORDS = ("token", "secret", "password", "key")
+
+
+class Settings(BaseModel):
+    """Settings of the loa command; every field can be overridden by LOA_<FIELD> in the environment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    campaign: Path = Path("campaigns/bao-ve-tre-em")
+    """Campaign folder used when a command is given none."""
+    out: Path = Path("_site")
+    """Output folder of `loa build`."""
+    formats: tuple[str, ...] = ()
+    """Formats to build; empty means all, including the portal."""
+    strict: bool = False
+    """Treat lint warnings as errors."""
+    host: str = "127.0.0.1"
+    """Address `loa serve` listens on."""
+    port: int = Field(default=8000, ge=0, le=65535)
+    """Port `loa serve` listens on (0 picks a free one)."""
+
+
+def load_settings(folder: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Return settings from loa.yaml (if present) with LOA_* environment overrides applied."""
+    folder = folder or Path.cwd()
+    environ = dict(os.environ if environ is None else environ)
+    data: dict[str, Any] = {}
+    path = folder / CONFIG_FILE
+    if path.is_file():
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: không đọc được ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: cần các cặp khóa: giá trị")
+        for key in loaded:
+            if any(word in str(key).lower() for word in SECRET_WORDS):
+                raise ConfigError(f"{path}: {key}: không ghi bí mật vào loa.yaml — đặt trong biến "
+                                  f"môi trường LOA_{str(key).upper()}")
+        data.update(loaded)
+    for name in Settings.model_fields:
+        value = environ.get(f"LOA_{name.upper()}")
+        if value is not None:
+            data[name] = [v for v in value.split(",") if v] if name == "formats" else value
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+
+
+def secret(name: str, environ: dict[str, str] | None = None) -> str | None:
+    """Return a secret from the environment only (LOA_<NAME>); never from files in the repo."""
+    return (os.environ if environ is None else environ).get(f"LOA_{name.upper()}")
