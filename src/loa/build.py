@@ -34,7 +34,9 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def check(source: Path, *, strict: bool = False, today: dt.date | None = None) -> tuple[m.Campaign, list[Diagnostic]]:
+def check(
+    source: Path, *, strict: bool = False, today: dt.date | None = None
+) -> tuple[m.Campaign, list[Diagnostic]]:
     """Read and lint a campaign; with strict, any warning is an error."""
     campaign, warnings = read_campaign(source)
     warnings = [*warnings, *lint(campaign, today=today or dt.date.today())]
@@ -43,8 +45,15 @@ def check(source: Path, *, strict: bool = False, today: dt.date | None = None) -
     return campaign, warnings
 
 
-def build(source: Path, *, out: Path, formats: Sequence[str] | None = None, strict: bool = False,
-          today: dt.date | None = None, progress: Progress | None = None) -> BuildResult:
+def build(
+    source: Path,
+    *,
+    out: Path,
+    formats: Sequence[str] | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Build every product of a campaign (or the chosen formats) and the portal into `out`."""
     campaign, warnings = check(source, strict=strict, today=today)
     renderers = select_renderers(formats)
@@ -72,8 +81,12 @@ def _wants_portal(formats: Sequence[str] | None) -> bool:
     return not formats or PORTAL in formats
 
 
-def _render(campaign: m.Campaign, jobs: list[tuple[Renderer, Job]],
-            previous: dict[str, list[Artifact]], progress: Progress | None) -> tuple[list[Artifact], int]:
+def _render(
+    campaign: m.Campaign,
+    jobs: list[tuple[Renderer, Job]],
+    previous: dict[str, list[Artifact]],
+    progress: Progress | None,
+) -> tuple[list[Artifact], int]:
     products: list[Artifact] = []
     rendered = 0
     for done, (renderer, job) in enumerate(jobs, start=1):
@@ -114,8 +127,21 @@ def _reload(out: Path, entry: dict[str, Any]) -> Artifact | None:
         return None
     if hashlib.sha256(data).hexdigest() != entry.get("sha256") or not entry.get("input_hash"):
         return None
-    known = {k: entry.get(k) for k in ("kind", "format", "media_type", "title", "topic", "audience",
-                                        "width", "height", "alt", "input_hash")}
+    known = {
+        k: entry.get(k)
+        for k in (
+            "kind",
+            "format",
+            "media_type",
+            "title",
+            "topic",
+            "audience",
+            "width",
+            "height",
+            "alt",
+            "input_hash",
+        )
+    }
     return Artifact(path=entry["path"], data=data, **{k: v for k, v in known.items() if v is not None})
 
 

@@ -32,7 +32,10 @@ app = typer.Typer(
 console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
 
-CampaignArg = Annotated[Path | None, typer.Argument(help="Thư mục chiến dịch (mặc định: theo loa.yaml).", show_default=False)]
+CampaignArg = Annotated[
+    Path | None,
+    typer.Argument(help="Thư mục chiến dịch (mặc định: theo loa.yaml).", show_default=False),
+]
 
 
 def main() -> None:
@@ -55,8 +58,10 @@ def new(folder: Annotated[Path, typer.Argument(help="Thư mục sẽ tạo cho c
         raise LoaError(f"{folder}: thư mục đã có tệp — chọn một thư mục mới hoặc trống")
     with as_file(files("loa") / "scaffold") as scaffold:
         shutil.copytree(scaffold, folder, dirs_exist_ok=True)
-    out_console.print(f"Đã tạo chiến dịch mẫu ở [bold]{folder}[/]. Tiếp theo:\n"
-                      f"  loa check {folder}\n  loa build {folder} --out _site\n  loa serve _site")
+    out_console.print(
+        f"Đã tạo chiến dịch mẫu ở [bold]{folder}[/]. Tiếp theo:\n"
+        f"  loa check {folder}\n  loa build {folder} --out _site\n  loa serve _site"
+    )
 
 
 @app.command("check")
@@ -70,33 +75,51 @@ def check_command(
     loaded, warnings = check(source, strict=strict or settings.strict)
     _print_diagnostics(warnings)
     count = sum(len(q.questions) for q in loaded.quizzes)
-    out_console.print(f"[green]✓[/] {source}: {len(loaded.topics)} chủ đề, {len(loaded.audiences)} "
-                      f"đối tượng, {count} câu hỏi; {len([w for w in warnings if w.severity == 'warning'])} cảnh báo.")
+    out_console.print(
+        f"[green]✓[/] {source}: {len(loaded.topics)} chủ đề, {len(loaded.audiences)} "
+        f"đối tượng, {count} câu hỏi; {len([w for w in warnings if w.severity == 'warning'])} cảnh báo."
+    )
 
 
 @app.command("build")
 def build_command(
     campaign: CampaignArg = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả.")] = None,
-    formats: Annotated[str | None, typer.Option("--formats", "-f", help="Các định dạng, cách nhau bởi dấu phẩy (xem: loa formats).")] = None,
+    formats: Annotated[
+        str | None,
+        typer.Option("--formats", "-f", help="Các định dạng, cách nhau bởi dấu phẩy (xem: loa formats)."),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
 ) -> None:
     """Tạo mọi sản phẩm và cổng thông tin, ghi manifest.json (ghi nguyên khối: lỗi thì giữ bản cũ)."""
     settings = load_settings()
     chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else list(settings.formats)
     target = out or settings.out
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("Đang tạo sản phẩm", total=None)
 
         def progress(key: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=f"Đang tạo {key}")
 
-        result = build(campaign or settings.campaign, out=target, formats=chosen or None,
-                       strict=strict or settings.strict, progress=progress)
+        result = build(
+            campaign or settings.campaign,
+            out=target,
+            formats=chosen or None,
+            strict=strict or settings.strict,
+            progress=progress,
+        )
     _print_diagnostics(result.warnings)
-    out_console.print(f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, "
-                      f"{result.reused} giữ nguyên) → [bold]{result.out}[/] (manifest.json)")
+    out_console.print(
+        f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, "
+        f"{result.reused} giữ nguyên) → [bold]{result.out}[/] (manifest.json)"
+    )
 
 
 @app.command()
@@ -109,11 +132,20 @@ def serve(
     settings = load_settings()
     root = (folder or settings.out).resolve()
     if not (root / "index.html").is_file():
-        raise LoaError(f"{root}: chưa có cổng thông tin — chạy trước: loa build <chiến-dịch> --out {folder or settings.out}")
+        raise LoaError(
+            f"{root}: chưa có cổng thông tin — chạy trước: "
+            f"loa build <chiến-dịch> --out {folder or settings.out}"
+        )
     handler = functools.partial(_QuietHandler, directory=str(root))
-    with http.server.ThreadingHTTPServer((host or settings.host, settings.port if port is None else port), handler) as server:
-        address = f"http://{server.server_address[0]}:{server.server_address[1]}/"
-        out_console.print(f"Cổng thông tin đang chạy tại [bold]{address}[/] — nhấn Ctrl+C để dừng.", soft_wrap=True)
+    with http.server.ThreadingHTTPServer(
+        (host or settings.host, settings.port if port is None else port), handler
+    ) as server:
+        bound_host, bound_port = server.server_address[:2]
+        address = f"http://{bound_host!s}:{bound_port}/"
+        out_console.print(
+            f"Cổng thông tin đang chạy tại [bold]{address}[/] — nhấn Ctrl+C để dừng.",
+            soft_wrap=True,
+        )
         sys.stdout.flush()
         try:
             server.serve_forever()
@@ -122,13 +154,21 @@ def serve(
 
 
 @app.command()
-def schema(out: Annotated[Path, typer.Option("--out", help="Thư mục ghi JSON Schema.")] = Path("docs/schema")) -> None:
+def schema(
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi JSON Schema.")] = Path("docs/schema"),
+) -> None:
     """Ghi JSON Schema của campaign.yaml, phần khai báo chủ đề và tệp câu đố (để trình soạn thảo gợi ý)."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, model in (("campaign", m.CampaignSource), ("topic", m.TopicMeta), ("quiz", m.QuizSource)):
+    for name, model in (
+        ("campaign", m.CampaignSource),
+        ("topic", m.TopicMeta),
+        ("quiz", m.QuizSource),
+    ):
         schema_data = model.model_json_schema()
         schema_data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        (out / f"{name}.schema.json").write_text(json.dumps(schema_data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (out / f"{name}.schema.json").write_text(
+            json.dumps(schema_data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     out_console.print(f"[green]✓[/] JSON Schema → {out}")
 
 
@@ -141,17 +181,24 @@ def formats() -> None:
 
 
 @app.callback(invoke_without_command=True)
-def _version(version: Annotated[bool, typer.Option("--version", help="In phiên bản.")] = False) -> None:
+def _version(
+    version: Annotated[bool, typer.Option("--version", help="In phiên bản.")] = False,
+) -> None:
     if version:
         out_console.print(f"loa {__version__}")
         raise typer.Exit()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".css": "text/css; charset=utf-8",
-                      ".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
-                      ".json": "application/json", ".pf_meta": "application/octet-stream"}
+    extensions_map = {  # noqa: RUF012 - overrides the base class's table
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".css": "text/css; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".json": "application/json",
+        ".pf_meta": "application/octet-stream",
+    }
 
     def log_message(self, format: str, *args: object) -> None:
         pass

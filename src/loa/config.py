@@ -49,8 +49,10 @@ def load_settings(folder: Path | None = None, environ: dict[str, str] | None = N
             raise ConfigError(f"{path}: cần các cặp khóa: giá trị")
         for key in loaded:
             if any(word in str(key).lower() for word in SECRET_WORDS):
-                raise ConfigError(f"{path}: {key}: không ghi bí mật vào loa.yaml — đặt trong biến "
-                                  f"môi trường LOA_{str(key).upper()}")
+                raise ConfigError(
+                    f"{path}: {key}: không ghi bí mật vào loa.yaml — đặt trong biến "
+                    f"môi trường LOA_{str(key).upper()}"
+                )
         data.update(loaded)
     for name in Settings.model_fields:
         value = environ.get(f"LOA_{name.upper()}")

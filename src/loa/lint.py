@@ -14,8 +14,18 @@ from loa.errors import Diagnostic, Location
 from loa.readers.markdown import block_text
 
 KEY_MESSAGE_MAX = 120
-SCARE_WORDS = ("kinh hoàng", "ám ảnh", "khủng khiếp", "chết chóc", "rùng rợn", "thảm khốc",
-               "ghê rợn", "đáng sợ", "hãi hùng", "tột cùng nguy hiểm")
+SCARE_WORDS = (
+    "kinh hoàng",
+    "ám ảnh",
+    "khủng khiếp",
+    "chết chóc",
+    "rùng rợn",
+    "thảm khốc",
+    "ghê rợn",
+    "đáng sợ",
+    "hãi hùng",
+    "tột cùng nguy hiểm",
+)
 # Words per sentence a reader of this age can follow (Vietnamese words are space-separated
 # syllables); the average and the longest sentence are both checked.
 READING_LIMITS = ((10, 16, 26), (15, 22, 34), (18, 28, 45))
@@ -24,21 +34,31 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 def lint(campaign: m.Campaign, *, today: dt.date) -> list[Diagnostic]:
     """Return content warnings for a campaign as it would be built on a given day."""
-    return [*_campaign_rules(campaign), *(d for t in campaign.topics for d in _topic_rules(campaign, t, today))]
+    return [
+        *_campaign_rules(campaign),
+        *(d for t in campaign.topics for d in _topic_rules(campaign, t, today)),
+    ]
 
 
 def _campaign_rules(campaign: m.Campaign) -> Iterator[Diagnostic]:
     config = campaign.root / "campaign.yaml"
     if not any(h.number.replace(" ", "") == "111" for h in campaign.hotlines):
-        yield _warn(Location(config, _line(config, "hotlines:")), "hotlines",
-                    "thiếu Tổng đài 111 trong khối trợ giúp",
-                    'thêm hotline number: "111" (Tổng đài điện thoại quốc gia bảo vệ trẻ em)',
-                    "help-block")
+        yield _warn(
+            Location(config, _line(config, "hotlines:")),
+            "hotlines",
+            "thiếu Tổng đài 111 trong khối trợ giúp",
+            'thêm hotline number: "111" (Tổng đài điện thoại quốc gia bảo vệ trẻ em)',
+            "help-block",
+        )
     for i, asset in enumerate(campaign.assets):
         if not asset.alt.strip():
-            yield _warn(Location(config, _line(config, asset.path)), f"assets.{i}.alt",
-                        f"ảnh '{asset.path}' chưa có mô tả thay thế (alt)",
-                        "viết một câu mô tả ảnh cho người không nhìn thấy", "alt-text")
+            yield _warn(
+                Location(config, _line(config, asset.path)),
+                f"assets.{i}.alt",
+                f"ảnh '{asset.path}' chưa có mô tả thay thế (alt)",
+                "viết một câu mô tả ảnh cho người không nhìn thấy",
+                "alt-text",
+            )
 
 
 def _topic_rules(campaign: m.Campaign, topic: m.Topic, today: dt.date) -> Iterator[Diagnostic]:
@@ -46,30 +66,52 @@ def _topic_rules(campaign: m.Campaign, topic: m.Topic, today: dt.date) -> Iterat
     text = "\n".join([block_text(topic.body), *_action_texts(topic)])
     numbers = [h.number for h in campaign.hotlines] or ["111"]
     if not any(n in text for n in numbers):
-        yield _warn(Location(path, topic.body_line), "body",
-                    "chủ đề chưa nói cần tìm ai giúp đỡ (không nhắc đường dây nóng nào)",
-                    "thêm một đoạn 'Khi cần giúp đỡ' nhắc Tổng đài 111", "help-block")
+        yield _warn(
+            Location(path, topic.body_line),
+            "body",
+            "chủ đề chưa nói cần tìm ai giúp đỡ (không nhắc đường dây nóng nào)",
+            "thêm một đoạn 'Khi cần giúp đỡ' nhắc Tổng đài 111",
+            "help-block",
+        )
     if topic.image and not topic.image.alt.strip():
-        yield _warn(Location(path, _line(path, "image:")), "image.alt",
-                    "ảnh bìa chưa có mô tả thay thế (alt)", "thêm image.alt", "alt-text")
+        yield _warn(
+            Location(path, _line(path, "image:")),
+            "image.alt",
+            "ảnh bìa chưa có mô tả thay thế (alt)",
+            "thêm image.alt",
+            "alt-text",
+        )
     for ref_id in topic.legal:
         ref = campaign.legal_reference(ref_id)
         if not ref.in_force(today):
             successor = f"; thay bằng '{ref.replaced_by}'" if ref.replaced_by else ""
-            yield _warn(Location(path, _line(path, ref_id)), "legal",
-                        f"{ref.title} {ref.number} không còn hiệu lực từ {ref.expires:%d/%m/%Y}"
-                        if ref.expires else f"{ref.title} {ref.number} chưa có hiệu lực",
-                        f"dẫn văn bản đang có hiệu lực{successor}", "lapsed-law")
+            yield _warn(
+                Location(path, _line(path, ref_id)),
+                "legal",
+                f"{ref.title} {ref.number} không còn hiệu lực từ {ref.expires:%d/%m/%Y}"
+                if ref.expires
+                else f"{ref.title} {ref.number} chưa có hiệu lực",
+                f"dẫn văn bản đang có hiệu lực{successor}",
+                "lapsed-law",
+            )
     for message in topic.key_messages:
         if len(message) > KEY_MESSAGE_MAX:
-            yield _warn(Location(path, _line(path, message[:30])), "key_messages",
-                        f"thông điệp dài {len(message)} ký tự (tối đa {KEY_MESSAGE_MAX})",
-                        "rút gọn thành một câu ngắn, dễ nhớ", "message-length")
+            yield _warn(
+                Location(path, _line(path, message[:30])),
+                "key_messages",
+                f"thông điệp dài {len(message)} ký tự (tối đa {KEY_MESSAGE_MAX})",
+                "rút gọn thành một câu ngắn, dễ nhớ",
+                "message-length",
+            )
     for word in SCARE_WORDS:
         if word in text.lower() or any(word in k.lower() for k in topic.key_messages):
-            yield _warn(Location(path, _line(path, word)), "body",
-                        f"từ ngữ gây sợ hãi: '{word}'",
-                        "nói điều trẻ có thể làm, đừng dọa; xem docs/content-guide.md", "scare")
+            yield _warn(
+                Location(path, _line(path, word)),
+                "body",
+                f"từ ngữ gây sợ hãi: '{word}'",
+                "nói điều trẻ có thể làm, đừng dọa; xem docs/content-guide.md",
+                "scare",
+            )
     yield from _reading_level(campaign, topic)
 
 
@@ -78,9 +120,7 @@ def _reading_level(campaign: m.Campaign, topic: m.Topic) -> Iterator[Diagnostic]
         audience = campaign.audience(audience_id)
         if audience.kind != "children" or audience.age_max is None:
             continue
-        average_limit, longest_limit = next(
-            (a, b) for age, a, b in READING_LIMITS if audience.age_max <= age
-        )
+        average_limit, longest_limit = next((a, b) for age, a, b in READING_LIMITS if audience.age_max <= age)
         actions = topic.actions.get(audience_id, m.AudienceActions())
         sentences = _sentences([*topic.key_messages, *actions.do, *actions.dont, *actions.say])
         if not sentences:
@@ -89,10 +129,13 @@ def _reading_level(campaign: m.Campaign, topic: m.Topic) -> Iterator[Diagnostic]
         longest = max(sentences, key=lambda s: len(s.split()))
         path = topic.source_path
         if sum(lengths) / len(lengths) > average_limit or max(lengths) > longest_limit:
-            yield _warn(Location(path, _line(path, longest[:30])), f"actions.{audience_id}",
-                        f"câu quá dài cho {audience.name} ({len(longest.split())} từ: "
-                        f"\"{longest[:60]}…\")",
-                        f"chia thành câu ngắn, trung bình dưới {average_limit} từ", "reading-level")
+            yield _warn(
+                Location(path, _line(path, longest[:30])),
+                f"actions.{audience_id}",
+                f'câu quá dài cho {audience.name} ({len(longest.split())} từ: "{longest[:60]}…")',
+                f"chia thành câu ngắn, trung bình dưới {average_limit} từ",
+                "reading-level",
+            )
 
 
 def _sentences(texts: list[str]) -> list[str]:

@@ -16,8 +16,13 @@ from loa.renderers.base import Artifact
 Finisher = Callable[[Path], None]
 
 
-def write_output(out: Path, artifacts: Iterable[Artifact], manifest: dict[str, Any],
-                 *, finish: Finisher | None = None) -> None:
+def write_output(
+    out: Path,
+    artifacts: Iterable[Artifact],
+    manifest: dict[str, Any],
+    *,
+    finish: Finisher | None = None,
+) -> None:
     """Write artifacts and manifest.json into a staging folder, then swap it in for `out`.
 
     A failure anywhere leaves the previous output exactly as it was.
@@ -45,9 +50,7 @@ def write_output(out: Path, artifacts: Iterable[Artifact], manifest: dict[str, A
 
 def _swap(staging: Path, out: Path) -> None:
     if out.exists() and not (out / "manifest.json").exists() and any(out.iterdir()):
-        raise BuildError(
-            f"{out}: thư mục đã có dữ liệu không phải do Loa tạo — chọn thư mục khác cho --out"
-        )
+        raise BuildError(f"{out}: thư mục đã có dữ liệu không phải do Loa tạo — chọn thư mục khác cho --out")
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         out.rename(old)

@@ -35,12 +35,20 @@ class _Reader:
     def read(self) -> m.Campaign | None:
         config = self.folder / "campaign.yaml"
         if not self.folder.is_dir():
-            self._error(Location(self.folder), "", "thư mục chiến dịch không tồn tại",
-                        "kiểm tra đường dẫn, hoặc tạo chiến dịch mới: loa new <thư-mục>")
+            self._error(
+                Location(self.folder),
+                "",
+                "thư mục chiến dịch không tồn tại",
+                "kiểm tra đường dẫn, hoặc tạo chiến dịch mới: loa new <thư-mục>",
+            )
             return None
         if not config.is_file():
-            self._error(Location(config), "", "không thấy tệp campaign.yaml",
-                        "mỗi chiến dịch cần một campaign.yaml ở thư mục gốc (tạo mẫu: loa new)")
+            self._error(
+                Location(config),
+                "",
+                "không thấy tệp campaign.yaml",
+                "mỗi chiến dịch cần một campaign.yaml ở thư mục gốc (tạo mẫu: loa new)",
+            )
             return None
         doc = self._load_yaml(config)
         source = self._validate(m.CampaignSource, doc) if doc else None
@@ -49,8 +57,12 @@ class _Reader:
         if source is None or doc is None:
             return None
         if not topics and not any(d.severity == "error" for d in self.diagnostics):
-            self._error(Location(self.folder / "topics"), "", "chiến dịch chưa có chủ đề nào",
-                        "thêm ít nhất một tệp topics/<id>.md")
+            self._error(
+                Location(self.folder / "topics"),
+                "",
+                "chiến dịch chưa có chủ đề nào",
+                "thêm ít nhất một tệp topics/<id>.md",
+            )
         self._check_campaign(source, doc)
         self._check_topics(source, topics)
         self._check_quizzes(source, topics, quizzes)
@@ -84,8 +96,12 @@ class _Reader:
         blocks, warnings = parse_body(body, path, body_line)
         self.diagnostics.extend(warnings)
         if not block_text(blocks).strip():
-            self._error(Location(path, body_line), "body", "bài viết của chủ đề đang trống",
-                        "viết nội dung Markdown sau dòng '---' đóng phần khai báo")
+            self._error(
+                Location(path, body_line),
+                "body",
+                "bài viết của chủ đề đang trống",
+                "viết nội dung Markdown sau dòng '---' đóng phần khai báo",
+            )
             return None
         if meta is None or doc is None:
             return None
@@ -105,21 +121,31 @@ class _Reader:
     def _check_campaign(self, source: m.CampaignSource, doc: YamlDocument) -> None:
         at = doc.location
         if source.period.end < source.period.start:
-            self._error(at(("period", "end")), "period.end",
-                        f"ngày kết thúc ({source.period.end}) trước ngày bắt đầu "
-                        f"({source.period.start})", "sửa period.end hoặc period.start")
+            self._error(
+                at(("period", "end")),
+                "period.end",
+                f"ngày kết thúc ({source.period.end}) trước ngày bắt đầu ({source.period.start})",
+                "sửa period.end hoặc period.start",
+            )
         self._duplicates((a.id for a in source.audiences), "audiences", doc)
         self._duplicates((r.id for r in source.legal_references), "legal_references", doc)
         ref_ids = {r.id for r in source.legal_references}
         for i, ref in enumerate(source.legal_references):
             if ref.replaced_by and ref.replaced_by not in ref_ids:
-                self._error(at(("legal_references", i, "replaced_by")),
-                            f"legal_references.{i}.replaced_by",
-                            f"không có văn bản '{ref.replaced_by}'", _choices(ref_ids))
+                self._error(
+                    at(("legal_references", i, "replaced_by")),
+                    f"legal_references.{i}.replaced_by",
+                    f"không có văn bản '{ref.replaced_by}'",
+                    _choices(ref_ids),
+                )
         for i, audience in enumerate(source.audiences):
             if audience.kind == "children" and (audience.age_min is None or audience.age_max is None):
-                self._error(at(("audiences", i)), f"audiences.{i}",
-                            "nhóm trẻ em cần độ tuổi", "thêm age_min và age_max")
+                self._error(
+                    at(("audiences", i)),
+                    f"audiences.{i}",
+                    "nhóm trẻ em cần độ tuổi",
+                    "thêm age_min và age_max",
+                )
         if source.brand.logo:
             self._file_exists(source.brand.logo, at(("brand", "logo")), "brand.logo")
         for i, asset in enumerate(source.assets):
@@ -131,9 +157,12 @@ class _Reader:
         seen: dict[str, Path] = {}
         for topic in topics:
             if topic.id in seen:
-                self._error(Location(topic.source_path, 2), "id",
-                            f"id chủ đề '{topic.id}' trùng với {seen[topic.id].name}",
-                            "đặt cho mỗi chủ đề một id riêng")
+                self._error(
+                    Location(topic.source_path, 2),
+                    "id",
+                    f"id chủ đề '{topic.id}' trùng với {seen[topic.id].name}",
+                    "đặt cho mỗi chủ đề một id riêng",
+                )
                 continue
             seen[topic.id] = topic.source_path
             doc = self._docs[topic.id]
@@ -146,26 +175,34 @@ class _Reader:
                 target = PurePosixPath("topics", image)
                 self._file_exists(str(target), Location(topic.source_path, line), "body")
 
-    def _check_quizzes(
-        self, source: m.CampaignSource, topics: list[m.Topic], quizzes: list[m.Quiz]
-    ) -> None:
+    def _check_quizzes(self, source: m.CampaignSource, topics: list[m.Topic], quizzes: list[m.Quiz]) -> None:
         audience_ids = {a.id for a in source.audiences}
         topic_ids = {t.id for t in topics}
         for quiz in quizzes:
             doc = self._docs[f"quiz:{quiz.id}"]
             if quiz.audience not in audience_ids:
-                self._error(doc.location(("audience",)), "audience",
-                            f"không có đối tượng '{quiz.audience}'", _choices(audience_ids))
+                self._error(
+                    doc.location(("audience",)),
+                    "audience",
+                    f"không có đối tượng '{quiz.audience}'",
+                    _choices(audience_ids),
+                )
             self._duplicates((q.id for q in quiz.questions), "questions", doc)
             for i, q in enumerate(quiz.questions):
                 if q.answer > len(q.choices):
-                    self._error(doc.location(("questions", i, "answer")),
-                                f"questions.{i}.answer",
-                                f"đáp án {q.answer} nhưng chỉ có {len(q.choices)} lựa chọn",
-                                "answer là số thứ tự của lựa chọn đúng, đếm từ 1")
+                    self._error(
+                        doc.location(("questions", i, "answer")),
+                        f"questions.{i}.answer",
+                        f"đáp án {q.answer} nhưng chỉ có {len(q.choices)} lựa chọn",
+                        "answer là số thứ tự của lựa chọn đúng, đếm từ 1",
+                    )
                 if q.topic and q.topic not in topic_ids:
-                    self._error(doc.location(("questions", i, "topic")), f"questions.{i}.topic",
-                                f"không có chủ đề '{q.topic}'", _choices(topic_ids))
+                    self._error(
+                        doc.location(("questions", i, "topic")),
+                        f"questions.{i}.topic",
+                        f"không có chủ đề '{q.topic}'",
+                        _choices(topic_ids),
+                    )
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -176,24 +213,36 @@ class _Reader:
         seen: set[str] = set()
         for i, item in enumerate(ids):
             if item in seen:
-                self._error(doc.location((field, i, "id")), f"{field}.{i}.id",
-                            f"id '{item}' bị trùng", "đặt cho mỗi mục một id riêng")
+                self._error(
+                    doc.location((field, i, "id")),
+                    f"{field}.{i}.id",
+                    f"id '{item}' bị trùng",
+                    "đặt cho mỗi mục một id riêng",
+                )
             seen.add(item)
 
     def _unknown(self, used: tuple[str, ...], known: set[str], field: str, doc: YamlDocument) -> None:
         for i, item in enumerate(used):
             if item not in known:
                 loc = (field, item) if field == "actions" else (field, i)
-                self._error(doc.location(loc), f"{field}", f"không có '{item}' trong campaign.yaml",
-                            _choices(known))
+                self._error(
+                    doc.location(loc),
+                    f"{field}",
+                    f"không có '{item}' trong campaign.yaml",
+                    _choices(known),
+                )
 
     def _file_exists(self, relative: str, location: Location, field: str) -> None:
         path = (self.folder / relative).resolve()
         inside = path.is_relative_to(self.folder.resolve())
         if not inside or not path.is_file():
-            self._error(location, field, f"không thấy tệp '{relative}'",
-                        "đường dẫn tính từ thư mục chiến dịch, ví dụ assets/anh.png; "
-                        "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường)")
+            self._error(
+                location,
+                field,
+                f"không thấy tệp '{relative}'",
+                "đường dẫn tính từ thư mục chiến dịch, ví dụ assets/anh.png; "
+                "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường)",
+            )
 
 
 def _choices(known: set[str]) -> str:

@@ -42,9 +42,7 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     )
 
 
-def parse_body(
-    text: str, path: Path, first_line: int
-) -> tuple[tuple[m.Block, ...], list[Diagnostic]]:
+def parse_body(text: str, path: Path, first_line: int) -> tuple[tuple[m.Block, ...], list[Diagnostic]]:
     """Parse Markdown into blocks; raw HTML is dropped with a warning naming its line."""
     tokens = _md.parse(text)
     warnings: list[Diagnostic] = []

@@ -138,9 +138,7 @@ def validate(
         return None, [_diagnostic(model, doc, err, prefix) for err in exc.errors()]
 
 
-def _diagnostic(
-    model: type[BaseModel], doc: YamlDocument, err: Any, prefix: YamlPath
-) -> Diagnostic:
+def _diagnostic(model: type[BaseModel], doc: YamlDocument, err: Any, prefix: YamlPath) -> Diagnostic:
     loc: YamlPath = tuple(err["loc"])
     field_name = ".".join(str(p) for p in (*prefix, *loc))
     kind = err["type"]
@@ -151,7 +149,7 @@ def _diagnostic(
         return Diagnostic(doc.location(loc), field_name, "trường không có trong định dạng", fix)
     message, fix = _MESSAGES.get(kind, (err["msg"], ""))
     if kind == "string_pattern_mismatch":
-        fix = _PATTERN_FIXES.get(err.get("ctx", {}).get("pattern", ""), fix)
+        fix = _PATTERN_FIXES.get(str(err.get("ctx", {}).get("pattern", ""))) or fix
     if kind == "literal_error":
         fix = f"chọn một trong: {err.get('ctx', {}).get('expected', '')}"
     if kind in ("too_short", "too_long", "string_too_short") and "ctx" in err:

@@ -23,8 +23,10 @@ def topic_context(
         return path if "://" in path else asset_prefix + asset_name(path)
 
     actions = (
-        [(audience, topic.actions[audience.id])] if audience and audience.id in topic.actions
-        else [(campaign.audience(a), acts) for a, acts in topic.actions.items()] if audience is None
+        [(audience, topic.actions[audience.id])]
+        if audience and audience.id in topic.actions
+        else [(campaign.audience(a), acts) for a, acts in topic.actions.items()]
+        if audience is None
         else []
     )
     return {

@@ -13,8 +13,9 @@ from loa import model as m
 ImageResolver = Callable[[str], str]
 
 
-def blocks_to_html(blocks: tuple[m.Block, ...], *, image_url: ImageResolver = str,
-                   heading_shift: int = 0) -> Markup:
+def blocks_to_html(
+    blocks: tuple[m.Block, ...], *, image_url: ImageResolver = str, heading_shift: int = 0
+) -> Markup:
     """Return safe HTML for body blocks; headings move down by heading_shift levels."""
     return Markup("\n").join(_block(b, image_url, heading_shift) for b in blocks)
 
@@ -27,9 +28,7 @@ def _block(block: m.Block, image_url: ImageResolver, shift: int) -> Markup:
         return Markup(f"<p>{inlines_to_html(block.children, image_url)}</p>")
     if isinstance(block, m.ListBlock):
         tag = "ol" if block.ordered else "ul"
-        items = Markup("").join(
-            Markup(f"<li>{_item(item, image_url, shift)}</li>") for item in block.items
-        )
+        items = Markup("").join(Markup(f"<li>{_item(item, image_url, shift)}</li>") for item in block.items)
         return Markup(f"<{tag}>{items}</{tag}>")
     if isinstance(block, m.Quote):
         return Markup(f"<blockquote>{blocks_to_html(block.children, image_url=image_url)}</blockquote>")
@@ -58,9 +57,15 @@ def inlines_to_html(nodes: tuple[m.Inline, ...], image_url: ImageResolver = str)
         elif isinstance(node, m.LineBreak):
             out.append(Markup("<br>"))
         elif isinstance(node, m.Link):
-            href = node.href if node.href.startswith(("http://", "https://", "mailto:", "tel:", "/", "#")) else "#"
+            href = (
+                node.href
+                if node.href.startswith(("http://", "https://", "mailto:", "tel:", "/", "#"))
+                else "#"
+            )
             rel = ' rel="noopener"' if href.startswith("http") else ""
-            out.append(Markup(f'<a href="{escape(href)}"{rel}>{inlines_to_html(node.children, image_url)}</a>'))
+            out.append(
+                Markup(f'<a href="{escape(href)}"{rel}>{inlines_to_html(node.children, image_url)}</a>')
+            )
         elif isinstance(node, m.InlineImage):
             src = image_url(node.path)
             out.append(Markup(f'<img src="{escape(src)}" alt="{escape(node.alt)}" loading="lazy">'))

@@ -18,13 +18,22 @@ def fold_d(text: str) -> str:
 
 def index_search(site: Path) -> None:
     """Build the Pagefind index inside a built site folder (site/pagefind/)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "vi",
-               "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--force-language",
+        "vi",
+        "--silent",
+    ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(f"không chạy được Pagefind để lập chỉ mục tìm kiếm: {exc}") from None
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["?"]
-        raise BuildError(f"Pagefind lỗi khi lập chỉ mục tìm kiếm: {detail[0]} — "
-                         "cài lại: pip install 'pagefind[bin]'")
+        raise BuildError(
+            f"Pagefind lỗi khi lập chỉ mục tìm kiếm: {detail[0]} — cài lại: pip install 'pagefind[bin]'"
+        )

@@ -1,0 +1,64 @@
+# Loa — make help lists every target.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+CAMPAIGN ?= campaigns/bao-ve-tre-em
+OUT    ?= _site
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run build serve test test-fast check lint format types schema golden clean
+
+help: ## List every target
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/loa: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; else echo "npm not found: browser accessibility tests will be skipped"; fi
+	@touch $@ 2>/dev/null || true
+
+setup: $(BIN)/loa ## Create .venv and install Loa with its test tools
+	@$(MAKE) -s node_modules/axe-core/axe.min.js
+
+run: setup ## Build the bundled campaign and serve the portal (the main job)
+	$(BIN)/loa build $(CAMPAIGN) --out $(OUT)
+	$(BIN)/loa serve $(OUT) --port $(PORT)
+
+build: $(BIN)/loa ## Build the bundled campaign into $(OUT)
+	$(BIN)/loa build $(CAMPAIGN) --out $(OUT)
+
+serve: $(BIN)/loa ## Serve $(OUT) on http://127.0.0.1:$(PORT)/
+	$(BIN)/loa serve $(OUT) --port $(PORT)
+
+test: setup ## Run the whole test suite (browser tests skip without Chromium)
+	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/loa ## Run the tests that need no browser
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(BIN)/loa ## ruff lint and format check
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(BIN)/loa ## Format the code with ruff
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+types: $(BIN)/loa ## mypy --strict on the core package
+	$(BIN)/mypy
+
+check: lint types test ## lint + types + tests, the same as CI
+
+schema: $(BIN)/loa ## Regenerate the JSON Schemas in docs/schema/
+	$(BIN)/loa schema --out docs/schema
+
+golden: $(BIN)/loa ## Regenerate golden files in tests/golden/ (review the diff)
+	$(BIN)/python tests/regenerate_golden.py
+
+clean: ## Remove build output and caches
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
