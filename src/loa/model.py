@@ -336,6 +336,50 @@ class Quiz(QuizSource):
     """The YAML file this quiz was read from."""
 
 
+# --- lesson plans -------------------------------------------------------------------------
+
+
+class Activity(Frozen):
+    title: str
+    """Name of the activity, e.g. "Khởi động: Ai là người lạ?"."""
+    minutes: int = Field(ge=1, le=120)
+    """How long it takes."""
+    steps: tuple[str, ...] = Field(min_length=1)
+    """What the teacher and pupils do, in order."""
+    materials: tuple[str, ...] = ()
+    """What is needed (slides, cards, worksheet...)."""
+
+
+class LessonSource(Frozen):
+    """What a lessons/*.yaml file holds: a lesson plan (giáo án) for one age band."""
+
+    id: Slug
+    """Lesson id."""
+    title: str
+    """Lesson title."""
+    audience: Slug
+    """Id of the children's audience the lesson is for."""
+    topics: tuple[Slug, ...] = Field(min_length=1)
+    """Topic ids the lesson covers."""
+    duration: int = Field(ge=10, le=180)
+    """Length of the lesson in minutes."""
+    objectives: tuple[str, ...] = Field(min_length=1)
+    """What pupils can do after the lesson (skills, starting with a verb)."""
+    preparation: tuple[str, ...] = ()
+    """What the teacher prepares."""
+    activities: tuple[Activity, ...] = Field(min_length=1)
+    """The activities in order; their minutes should add up to the duration."""
+    discussion: tuple[str, ...] = ()
+    """Questions to discuss with the class."""
+    wrap_up: str
+    """Closing message, including who to tell and hotline 111."""
+
+
+class Lesson(LessonSource):
+    source_path: Path
+    """The YAML file this lesson was read from."""
+
+
 # --- the whole campaign ---------------------------------------------------------------------
 
 
@@ -348,6 +392,8 @@ class Campaign(CampaignSource):
     """Topics in portal order."""
     quizzes: tuple[Quiz, ...] = ()
     """Quizzes, one per audience at most."""
+    lessons: tuple[Lesson, ...] = ()
+    """Lesson plans for teachers, one per age band."""
 
     def audience(self, audience_id: str) -> Audience:
         """Return the audience with this id."""

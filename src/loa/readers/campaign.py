@@ -54,6 +54,7 @@ class _Reader:
         source = self._validate(m.CampaignSource, doc) if doc else None
         topics = [t for path in sorted(self.folder.glob("topics/*.md")) if (t := self._topic(path))]
         quizzes = [q for path in sorted(self.folder.glob("quiz/*.y*ml")) if (q := self._quiz(path))]
+        lessons = [x for path in sorted(self.folder.glob("lessons/*.y*ml")) if (x := self._lesson(path))]
         if source is None or doc is None:
             return None
         if not topics and not any(d.severity == "error" for d in self.diagnostics):
@@ -66,10 +67,17 @@ class _Reader:
         self._check_campaign(source, doc)
         self._check_topics(source, topics)
         self._check_quizzes(source, topics, quizzes)
+        self._check_lessons(source, topics, lessons)
         if any(d.severity == "error" for d in self.diagnostics):
             return None
         ordered = tuple(sorted(topics, key=lambda t: (t.order, t.id)))
-        return m.Campaign(**dict(source), root=self.folder, topics=ordered, quizzes=tuple(quizzes))
+        return m.Campaign(
+            **dict(source),
+            root=self.folder,
+            topics=ordered,
+            quizzes=tuple(quizzes),
+            lessons=tuple(lessons),
+        )
 
     # --- files ------------------------------------------------------------------------------
 
@@ -115,6 +123,14 @@ class _Reader:
             return None
         self._docs.setdefault(f"quiz:{source.id}", doc)
         return m.Quiz(**dict(source), source_path=path)
+
+    def _lesson(self, path: Path) -> m.Lesson | None:
+        doc = self._load_yaml(path)
+        source = self._validate(m.LessonSource, doc) if doc else None
+        if source is None or doc is None:
+            return None
+        self._docs.setdefault(f"lesson:{source.id}", doc)
+        return m.Lesson(**dict(source), source_path=path)
 
     # --- cross-checks -----------------------------------------------------------------------
 
@@ -203,6 +219,30 @@ class _Reader:
                         f"không có chủ đề '{q.topic}'",
                         _choices(topic_ids),
                     )
+
+    def _check_lessons(
+        self, source: m.CampaignSource, topics: list[m.Topic], lessons: list[m.Lesson]
+    ) -> None:
+        audiences = {a.id: a for a in source.audiences}
+        topic_ids = {t.id for t in topics}
+        for lesson in lessons:
+            doc = self._docs[f"lesson:{lesson.id}"]
+            if lesson.audience not in audiences:
+                self._error(
+                    doc.location(("audience",)),
+                    "audience",
+                    f"không có đối tượng '{lesson.audience}'",
+                    _choices(set(audiences)),
+                )
+            self._unknown(lesson.topics, topic_ids, "topics", doc)
+            total = sum(a.minutes for a in lesson.activities)
+            if total > lesson.duration:
+                self._error(
+                    doc.location(("activities",)),
+                    "activities",
+                    f"các hoạt động dài {total} phút, quá thời lượng {lesson.duration} phút",
+                    "rút ngắn hoạt động hoặc tăng duration",
+                )
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -39,16 +39,18 @@ class Artifact:
 
 @dataclass(frozen=True)
 class Job:
-    """One unit of rendering work: a renderer applied to a topic and audience."""
+    """One unit of rendering work: a renderer applied to a topic, audience and (co-branded) unit."""
 
     renderer: str
     topic: str | None = None
     audience: str | None = None
+    unit: str | None = None
+    """Code of the recipient unit a co-branded job is for."""
     options: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def key(self) -> str:
-        return "/".join(p for p in (self.renderer, self.topic, self.audience) if p)
+        return "/".join(p for p in (self.renderer, self.topic, self.audience, self.unit) if p)
 
 
 class Renderer(ABC):
@@ -76,7 +78,7 @@ class Renderer(ABC):
         """Return a hash of everything the job's output depends on."""
         parts = {
             "renderer": [self.name, self.version],
-            "job": [job.topic, job.audience, list(job.options)],
+            "job": [job.topic, job.audience, job.unit, list(job.options)],
             "campaign": campaign.model_dump(mode="json", exclude={"topics", "quizzes", "root"}),
             "topic": campaign.topic(job.topic).model_dump(mode="json", exclude={"source_path"})
             if job.topic

@@ -1,0 +1,58 @@
+"""Typst, shared by every fixed-layout product: templates in loa/typst/, data as JSON, fonts vendored."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import typst
+
+from loa.errors import BuildError
+from loa.fonts import font_paths
+
+TypstFormat = Literal["pdf", "png", "svg"]
+# Fixed creation time so the same input gives byte-identical PDFs.
+FIXED_TIMESTAMP = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    return typst.Fonts(include_system_fonts=False, font_paths=[str(p) for p in font_paths()])
+
+
+@cache
+def template_source(name: str) -> bytes:
+    """Return the source of a template in loa/typst/ (e.g. "poster.typ")."""
+    return (files("loa") / "typst" / name).read_bytes()
+
+
+def compile_typst(
+    template: str,
+    data: dict[str, Any],
+    *,
+    root: Path,
+    format: TypstFormat = "pdf",
+    ppi: float = 144.0,
+) -> list[bytes]:
+    """Compile a template with data (read in Typst as `json(bytes(sys.inputs.data))`); one item per page.
+
+    `root` is the folder that `image("/...")` paths in the data are relative to (the campaign folder).
+    """
+    compiler = typst.Compiler(root=str(root), font_paths=_fonts(), ignore_system_fonts=True)
+    inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
+    try:
+        result = compiler.compile(
+            input=template_source(template),
+            format=format,
+            ppi=ppi,
+            sys_inputs=inputs,
+            timestamp=FIXED_TIMESTAMP,
+        )
+    except typst.TypstError as exc:
+        raise BuildError(f"Typst ({template}): {exc.message} {' '.join(exc.hints)}".strip()) from None
+    if result is None:
+        raise BuildError(f"Typst ({template}): không có kết quả")
+    return result if isinstance(result, list) else [result]
