@@ -59,6 +59,7 @@ schema: $(BIN)/loa ## Regenerate the JSON Schemas in docs/schema/
 
 golden: $(BIN)/loa ## Regenerate golden files in tests/golden/ (review the diff)
 	$(BIN)/python tests/regenerate_golden.py
+	LOA_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q -m "not browser" tests
 
 clean: ## Remove build output and caches
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

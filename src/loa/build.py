@@ -6,16 +6,18 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from loa import model as m
 from loa.errors import BuildError, CampaignError, Diagnostic
+from loa.executors import run_jobs
 from loa.lint import lint
 from loa.manifest import build_manifest, read_manifest
 from loa.readers import read_campaign
-from loa.renderers.base import Artifact, Job, Renderer, available_renderers
+from loa.readers.units import read_units
+from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, available_renderers
 from loa.site import index_search, render_site
 from loa.writer import write_output
 
@@ -50,20 +52,38 @@ def build(
     *,
     out: Path,
     formats: Sequence[str] | None = None,
+    units: Path | None = None,
     strict: bool = False,
     today: dt.date | None = None,
+    workers: int = 0,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build every product of a campaign (or the chosen formats) and the portal into `out`."""
     campaign, warnings = check(source, strict=strict, today=today)
+    if units:
+        campaign = with_units(campaign, units)
     renderers = select_renderers(formats)
-    jobs = [(r, job) for r in renderers for job in r.plan(campaign)]
-    products, rendered = _render(campaign, jobs, _previous_outputs(out), progress)
+    jobs = [job for r in renderers for job in plan_jobs(r, campaign)]
+    products, rendered = _render(campaign, renderers, jobs, _previous_outputs(out), workers, progress)
     built_on = _build_time()
     site = render_site(campaign, products, built_on=built_on) if _wants_portal(formats) else []
     manifest = build_manifest(campaign, products, built_on=built_on)
     write_output(out, [*products, *site], manifest, finish=index_search if site else None)
     return BuildResult(out, products, rendered, len(products) - rendered, warnings)
+
+
+def with_units(campaign: m.Campaign, units_csv: Path) -> m.Campaign:
+    """Return the campaign with the recipient units of a CSV attached, for co-branded packs."""
+    units = read_units(units_csv, campaign.root, {a.id for a in campaign.audiences})
+    return campaign.model_copy(update={"units": units})
+
+
+def plan_jobs(renderer: Renderer, campaign: m.Campaign) -> list[Job]:
+    """Return a renderer's jobs, repeated for every unit when it co-brands."""
+    jobs = renderer.plan(campaign)
+    if not renderer.cobrand:
+        return jobs
+    return jobs + [replace(job, unit=unit.code) for unit in campaign.units for job in jobs]
 
 
 def select_renderers(formats: Sequence[str] | None) -> list[Renderer]:
@@ -83,29 +103,26 @@ def _wants_portal(formats: Sequence[str] | None) -> bool:
 
 def _render(
     campaign: m.Campaign,
-    jobs: list[tuple[Renderer, Job]],
+    renderers: list[Renderer],
+    jobs: list[Job],
     previous: dict[str, list[Artifact]],
+    workers: int,
     progress: Progress | None,
 ) -> tuple[list[Artifact], int]:
-    products: list[Artifact] = []
-    rendered = 0
-    for done, (renderer, job) in enumerate(jobs, start=1):
-        key = renderer.input_hash(campaign, job)
-        cached = previous.get(key)
-        if cached is None:
-            try:
-                cached = [_stamp(a, key) for a in renderer.render(campaign, job)]
-            except Exception as exc:  # a renderer bug must not leave half an output
-                raise BuildError(f"{job.key}: không tạo được sản phẩm ({type(exc).__name__}: {exc})") from exc
-            rendered += 1
-        products.extend(cached)
+    """Render jobs whose input changed; reuse the previous output of the others."""
+    by_name = {r.name: r for r in renderers}
+    fingerprints = Fingerprints(campaign)
+    keys = [by_name[job.renderer].input_hash(job, fingerprints) for job in jobs]
+    results: list[list[Artifact] | None] = [previous.get(key) for key in keys]
+    pending = [i for i, found in enumerate(results) if found is None]
+    done = len(jobs) - len(pending)
+    for position, artifacts in run_jobs(campaign, [jobs[i] for i in pending], workers=workers):
+        index = pending[position]
+        results[index] = [replace(a, input_hash=keys[index]) for a in artifacts]
+        done += 1
         if progress:
-            progress(job.key, done, len(jobs))
-    return products, rendered
-
-
-def _stamp(artifact: Artifact, input_hash: str) -> Artifact:
-    return Artifact(**{**artifact.__dict__, "input_hash": input_hash})
+            progress(jobs[index].key, done, len(jobs))
+    return [a for artifacts in results if artifacts for a in artifacts], len(pending)
 
 
 def _previous_outputs(out: Path) -> dict[str, list[Artifact]]:

@@ -89,6 +89,13 @@ def build_command(
         str | None,
         typer.Option("--formats", "-f", help="Các định dạng, cách nhau bởi dấu phẩy (xem: loa formats)."),
     ] = None,
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units", help="Tệp CSV các đơn vị nhận (mã, tên, logo, liên hệ) để tạo bộ đồng thương hiệu."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Số tiến trình song song (0 = theo số lõi).")] = 0,
     strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
 ) -> None:
     """Tạo mọi sản phẩm và cổng thông tin, ghi manifest.json (ghi nguyên khối: lỗi thì giữ bản cũ)."""
@@ -112,6 +119,8 @@ def build_command(
             campaign or settings.campaign,
             out=target,
             formats=chosen or None,
+            units=units,
+            workers=workers or settings.workers,
             strict=strict or settings.strict,
             progress=progress,
         )

@@ -28,6 +28,8 @@ class Settings(BaseModel):
     """Formats to build; empty means all, including the portal."""
     strict: bool = False
     """Treat lint warnings as errors."""
+    workers: int = Field(default=0, ge=0, le=64)
+    """Render processes for large builds; 0 means one per core."""
     host: str = "127.0.0.1"
     """Address `loa serve` listens on."""
     port: int = Field(default=8000, ge=0, le=65535)

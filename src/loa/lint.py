@@ -36,6 +36,7 @@ def lint(campaign: m.Campaign, *, today: dt.date) -> list[Diagnostic]:
     """Return content warnings for a campaign as it would be built on a given day."""
     return [
         *_campaign_rules(campaign),
+        *(d for q in campaign.quizzes for d in _quiz_rules(campaign, q)),
         *(d for t in campaign.topics for d in _topic_rules(campaign, t, today)),
     ]
 
@@ -103,8 +104,9 @@ def _topic_rules(campaign: m.Campaign, topic: m.Topic, today: dt.date) -> Iterat
                 "rút gọn thành một câu ngắn, dễ nhớ",
                 "message-length",
             )
+    all_text = "\n".join([text, *topic.key_messages, topic.title, topic.summary]).lower()
     for word in SCARE_WORDS:
-        if word in text.lower() or any(word in k.lower() for k in topic.key_messages):
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", all_text):
             yield _warn(
                 Location(path, _line(path, word)),
                 "body",
@@ -115,6 +117,27 @@ def _topic_rules(campaign: m.Campaign, topic: m.Topic, today: dt.date) -> Iterat
     yield from _reading_level(campaign, topic)
 
 
+def _quiz_rules(campaign: m.Campaign, quiz: m.Quiz) -> Iterator[Diagnostic]:
+    audience = campaign.audience(quiz.audience)
+    if audience.kind != "children" or audience.age_max is None:
+        return
+    longest_limit = _limits(audience.age_max)[1]
+    for question in quiz.questions:
+        for sentence in _sentences([question.question, *question.choices, question.explanation]):
+            if len(sentence.split()) > longest_limit:
+                yield _warn(
+                    Location(quiz.source_path, _line(quiz.source_path, sentence[:30])),
+                    f"questions.{question.id}",
+                    f"câu quá dài cho {audience.name} ({len(sentence.split())} từ)",
+                    f"chia thành câu dưới {longest_limit} từ",
+                    "reading-level",
+                )
+
+
+def _limits(age_max: int) -> tuple[int, int]:
+    return next((a, b) for age, a, b in READING_LIMITS if age_max <= age)
+
+
 def _reading_level(campaign: m.Campaign, topic: m.Topic) -> Iterator[Diagnostic]:
     for audience_id in topic.audiences:
         audience = campaign.audience(audience_id)
@@ -122,7 +145,10 @@ def _reading_level(campaign: m.Campaign, topic: m.Topic) -> Iterator[Diagnostic]
             continue
         average_limit, longest_limit = next((a, b) for age, a, b in READING_LIMITS if audience.age_max <= age)
         actions = topic.actions.get(audience_id, m.AudienceActions())
-        sentences = _sentences([*topic.key_messages, *actions.do, *actions.dont, *actions.say])
+        texts = [*topic.key_messages, *actions.do, *actions.dont, *actions.say]
+        if audience.age_max == _youngest_age(campaign, topic):
+            texts += block_text(topic.body).splitlines()  # the body must suit its youngest readers
+        sentences = _sentences(texts)
         if not sentences:
             continue
         lengths = [len(s.split()) for s in sentences]
@@ -136,6 +162,11 @@ def _reading_level(campaign: m.Campaign, topic: m.Topic) -> Iterator[Diagnostic]
                 f"chia thành câu ngắn, trung bình dưới {average_limit} từ",
                 "reading-level",
             )
+
+
+def _youngest_age(campaign: m.Campaign, topic: m.Topic) -> int | None:
+    ages = [campaign.audience(a).age_max for a in topic.audiences if campaign.audience(a).kind == "children"]
+    return min((a for a in ages if a is not None), default=None)
 
 
 def _sentences(texts: list[str]) -> list[str]:

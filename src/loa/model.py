@@ -380,6 +380,26 @@ class Lesson(LessonSource):
     """The YAML file this lesson was read from."""
 
 
+# --- recipient units (co-branding) ---------------------------------------------------------
+
+
+class Unit(Frozen):
+    """A recipient unit whose name, logo and contact co-brand its own pack."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+    """Unit code, e.g. the official commune code "25747" or "thcs-le-loi"."""
+    name: str = Field(min_length=2)
+    """Name printed on the products, e.g. "UBND phường Long An"."""
+    group: str | None = None
+    """Kind of unit, e.g. xa, truong-thcs, cong-an, bao-chi."""
+    audience: Slug | None = None
+    """Audience id whose products come first in the unit's pack."""
+    logo: str | None = None
+    """Logo path, relative to the campaign folder."""
+    contact: str | None = None
+    """Local contact line, e.g. "Cán bộ bảo vệ trẻ em: 0272 3xxx xxx"."""
+
+
 # --- the whole campaign ---------------------------------------------------------------------
 
 
@@ -394,6 +414,8 @@ class Campaign(CampaignSource):
     """Quizzes, one per audience at most."""
     lessons: tuple[Lesson, ...] = ()
     """Lesson plans for teachers, one per age band."""
+    units: tuple[Unit, ...] = ()
+    """Recipient units for co-branded packs (from `loa build --units units.csv`)."""
 
     def audience(self, audience_id: str) -> Audience:
         """Return the audience with this id."""
@@ -406,6 +428,10 @@ class Campaign(CampaignSource):
     def legal_reference(self, ref_id: str) -> LegalReference:
         """Return the legal reference with this id."""
         return next(r for r in self.legal_references if r.id == ref_id)
+
+    def unit(self, code: str) -> Unit:
+        """Return the recipient unit with this code."""
+        return next(u for u in self.units if u.code == code)
 
     def asset(self, path: str) -> Asset | None:
         """Return the declared asset for a path, if any."""

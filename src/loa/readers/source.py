@@ -147,6 +147,15 @@ def _diagnostic(model: type[BaseModel], doc: YamlDocument, err: Any, prefix: Yam
         near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         fix = f"có phải ý bạn là '{near[0]}'?" if near else f"các trường hợp lệ: {', '.join(known)}"
         return Diagnostic(doc.location(loc), field_name, "trường không có trong định dạng", fix)
+    message, fix = explain(err)
+    if kind == "missing" and not loc:
+        message = "tệp trống"
+    return Diagnostic(doc.location(loc), field_name, message, fix)
+
+
+def explain(err: Any) -> tuple[str, str]:
+    """Return a pydantic error as (what is wrong, how to fix) in Vietnamese."""
+    kind = err["type"]
     message, fix = _MESSAGES.get(kind, (err["msg"], ""))
     if kind == "string_pattern_mismatch":
         fix = _PATTERN_FIXES.get(str(err.get("ctx", {}).get("pattern", ""))) or fix
@@ -154,9 +163,7 @@ def _diagnostic(model: type[BaseModel], doc: YamlDocument, err: Any, prefix: Yam
         fix = f"chọn một trong: {err.get('ctx', {}).get('expected', '')}"
     if kind in ("too_short", "too_long", "string_too_short") and "ctx" in err:
         message = f"{message} ({err['msg']})"
-    if kind == "missing" and not loc:
-        message = "tệp trống"
-    return Diagnostic(doc.location(loc), field_name, message, fix)
+    return message, fix
 
 
 def _fields_at(model: type[BaseModel], loc: YamlPath) -> list[str]:

@@ -7,8 +7,10 @@ import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
+from loa import __version__
 from loa import model as m
 
 ENTRY_POINT_GROUP = "loa.renderers"
@@ -65,6 +67,8 @@ class Renderer(ABC):
     media_type: ClassVar[str]
     version: ClassVar[str] = "1"
     """Bump when output changes for the same input, so cached outputs are rebuilt."""
+    cobrand: ClassVar[bool] = False
+    """True when the renderer makes a variant per recipient unit (name, logo, contact, QR)."""
 
     @abstractmethod
     def plan(self, campaign: m.Campaign) -> list[Job]:
@@ -74,18 +78,49 @@ class Renderer(ABC):
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         """Return the artifacts of one job; pure, no files written."""
 
-    def input_hash(self, campaign: m.Campaign, job: Job) -> str:
+    def input_hash(self, job: Job, fingerprints: Fingerprints) -> str:
         """Return a hash of everything the job's output depends on."""
-        parts = {
-            "renderer": [self.name, self.version],
-            "job": [job.topic, job.audience, job.unit, list(job.options)],
-            "campaign": campaign.model_dump(mode="json", exclude={"topics", "quizzes", "root"}),
-            "topic": campaign.topic(job.topic).model_dump(mode="json", exclude={"source_path"})
-            if job.topic
-            else None,
-        }
-        encoded = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(encoded).hexdigest()
+        parts = [self.name, self.version, job.key, repr(job.options), fingerprints.of(job)]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class Fingerprints:
+    """Hashes of the parts of a campaign a job can depend on, each computed once per build."""
+
+    def __init__(self, campaign: m.Campaign) -> None:
+        self.campaign = campaign
+        settings = campaign.model_dump(mode="json", exclude={"topics", "quizzes", "lessons", "units", "root"})
+        self.settings = _digest([__version__, settings, _asset_digests(campaign.root)])
+        self.content = _digest([campaign.model_dump(mode="json", include={"topics", "quizzes", "lessons"})])
+        self._topics: dict[str, str] = {}
+
+    def of(self, job: Job) -> str:
+        """Return the fingerprint of what one job reads: settings, its topic or all content, its unit."""
+        content = self.topic(job.topic) if job.topic else self.content
+        unit = self.unit(job.unit) if job.unit else ""
+        return _digest([self.settings, content, unit])
+
+    def topic(self, topic_id: str) -> str:
+        if topic_id not in self._topics:
+            dump = self.campaign.topic(topic_id).model_dump(mode="json", exclude={"source_path"})
+            self._topics[topic_id] = _digest([dump])
+        return self._topics[topic_id]
+
+    def unit(self, code: str) -> str:
+        unit = self.campaign.unit(code)
+        logo = (self.campaign.root / unit.logo).read_bytes() if unit.logo else b""
+        return _digest([unit.model_dump(mode="json"), hashlib.sha256(logo).hexdigest()])
+
+
+def _digest(parts: list[Any]) -> str:
+    encoded = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _asset_digests(root: Path) -> dict[str, str]:
+    folder = root / "assets"
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def available_renderers() -> dict[str, type[Renderer]]:

@@ -5,13 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from loa import model as m
+from loa.renderers.base import Job
 from loa.renderers.html import asset_name, blocks_to_html
 
 
 def help_context(campaign: m.Campaign) -> dict[str, Any]:
     """Return the 'who to tell' block: hotlines, with 111 first."""
-    hotlines = sorted(campaign.hotlines, key=lambda h: (h.number != "111", h.number))
+    hotlines = sorted(campaign.hotlines, key=lambda h: h.number != "111")  # stable: file order after 111
     return {"hotlines": hotlines}
+
+
+def unit_of(campaign: m.Campaign, job: Job) -> m.Unit | None:
+    """Return the recipient unit a co-branded job is for, if any."""
+    return campaign.unit(job.unit) if job.unit else None
+
+
+def pack_path(job: Job, path: str) -> str:
+    """Return an artifact path inside the unit's pack folder (don-vi/<code>/) for co-branded jobs."""
+    return f"don-vi/{job.unit}/{path}" if job.unit else path
+
+
+def portal_link(campaign: m.Campaign, topic: m.Topic | None, unit: m.Unit | None = None) -> str:
+    """Return the public address of a topic page (or the home page), carrying the unit's code."""
+    url = campaign.portal.base_url.rstrip("/") + "/" + (f"chu-de/{topic.id}/" if topic else "")
+    return f"{url}?dv={unit.code}" if unit else url
 
 
 def topic_context(

@@ -1,0 +1,63 @@
+"""Run rendering jobs: inline for small builds, on a local process pool for large ones."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from loa import model as m
+from loa.errors import BuildError, LoaError
+from loa.renderers.base import Artifact, Job, Renderer, available_renderers
+
+POOL_THRESHOLD = 24
+"""Below this many jobs, starting worker processes costs more than it saves."""
+
+_worker_campaign: m.Campaign | None = None
+_worker_renderers: dict[str, Renderer] = {}
+
+
+def default_workers() -> int:
+    """Return the worker count: one per core, at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def run_jobs(
+    campaign: m.Campaign, jobs: list[Job], *, workers: int = 0
+) -> Iterator[tuple[int, list[Artifact]]]:
+    """Yield (index, artifacts) for each job, in completion order."""
+    workers = workers or default_workers()
+    if workers == 1 or len(jobs) < POOL_THRESHOLD:
+        renderers = {name: cls() for name, cls in available_renderers().items()}
+        for index, job in enumerate(jobs):
+            yield index, _render_one(renderers[job.renderer], campaign, job)
+        return
+    chunks = [list(range(i, len(jobs), workers * 4)) for i in range(workers * 4)]
+    context = multiprocessing.get_context("spawn")  # no fork: renderers hold native threads
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(campaign,)
+    ) as pool:
+        futures = [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk]) for chunk in chunks if chunk]
+        for future in futures:
+            yield from future.result()
+
+
+def _init_worker(campaign: m.Campaign) -> None:
+    global _worker_campaign, _worker_renderers
+    _worker_campaign = campaign
+    _worker_renderers = {name: cls() for name, cls in available_renderers().items()}
+
+
+def _render_chunk(chunk: list[tuple[int, Job]]) -> list[tuple[int, list[Artifact]]]:
+    assert _worker_campaign is not None
+    return [(i, _render_one(_worker_renderers[job.renderer], _worker_campaign, job)) for i, job in chunk]
+
+
+def _render_one(renderer: Renderer, campaign: m.Campaign, job: Job) -> list[Artifact]:
+    try:
+        return renderer.render(campaign, job)
+    except LoaError:
+        raise
+    except Exception as exc:  # a renderer bug: name the job, keep the previous output
+        raise BuildError(f"{job.key}: không tạo được sản phẩm ({type(exc).__name__}: {exc})") from exc

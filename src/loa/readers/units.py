@@ -1,0 +1,112 @@
+"""Recipient units for co-branded packs, from a CSV a province exports from Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from loa import model as m
+from loa.errors import CampaignError, Diagnostic, Location
+from loa.readers.source import SourceProblem, explain, read_text
+
+# Column names people actually write, in Vietnamese with or without diacritics, mapped to fields.
+COLUMNS = {
+    "code": "code", "ma": "code", "mã": "code", "ma_don_vi": "code", "mã đơn vị": "code",
+    "name": "name", "ten": "name", "tên": "name", "ten_don_vi": "name", "tên đơn vị": "name",
+    "group": "group", "nhom": "group", "nhóm": "group", "loai": "group", "loại": "group",
+    "audience": "audience", "doi_tuong": "audience", "đối tượng": "audience",
+    "logo": "logo", "bieu_trung": "logo", "biểu trưng": "logo",
+    "contact": "contact", "lien_he": "contact", "liên hệ": "contact",
+}  # fmt: skip
+
+
+def read_units(path: Path, campaign_root: Path, audiences: set[str]) -> tuple[m.Unit, ...]:
+    """Return the units in a CSV (comma or semicolon separated), or raise with every located error."""
+    try:
+        text = read_text(path)
+    except FileNotFoundError:
+        raise CampaignError(
+            [
+                Diagnostic(
+                    Location(path), "", "không thấy tệp danh sách đơn vị", "kiểm tra đường dẫn của --units"
+                )
+            ]
+        ) from None
+    except SourceProblem as problem:
+        raise CampaignError([problem.diagnostic]) from None
+    dialect = "excel-tab" if "\t" in text.partition("\n")[0] else "excel"
+    delimiter = ";" if text.partition("\n")[0].count(";") > text.partition("\n")[0].count(",") else ","
+    rows = csv.reader(io.StringIO(text), dialect, delimiter="\t" if dialect == "excel-tab" else delimiter)
+    header = [COLUMNS.get(h.strip().lower(), h.strip()) for h in next(rows, [])]
+    errors: list[Diagnostic] = []
+    for required in ("code", "name"):
+        if required not in header:
+            errors.append(
+                Diagnostic(
+                    Location(path, 1),
+                    required,
+                    "thiếu cột bắt buộc",
+                    "dòng đầu cần có cột code (mã) và name (tên)",
+                )
+            )
+    if errors:
+        raise CampaignError(errors)
+    units: list[m.Unit] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = {
+            k: v.strip() for k, v in zip(header, row, strict=False) if k in COLUMNS.values() and v.strip()
+        }
+        unit = _unit(record, path, line, errors)
+        if unit is None:
+            continue
+        if unit.code in seen:
+            errors.append(
+                Diagnostic(
+                    Location(path, line),
+                    "code",
+                    f"mã '{unit.code}' trùng với dòng {seen[unit.code]}",
+                    "mỗi đơn vị một mã riêng",
+                )
+            )
+        if unit.audience and unit.audience not in audiences:
+            errors.append(
+                Diagnostic(
+                    Location(path, line),
+                    "audience",
+                    f"không có đối tượng '{unit.audience}'",
+                    "dùng một trong: " + ", ".join(sorted(audiences)),
+                )
+            )
+        if unit.logo and not (campaign_root / unit.logo).is_file():
+            errors.append(
+                Diagnostic(
+                    Location(path, line),
+                    "logo",
+                    f"không thấy tệp '{unit.logo}'",
+                    "đường dẫn tính từ thư mục chiến dịch, ví dụ assets/don-vi/xa.png",
+                )
+            )
+        seen.setdefault(unit.code, line)
+        units.append(unit)
+    if errors:
+        raise CampaignError(errors)
+    return tuple(units)
+
+
+def _unit(record: dict[str, str], path: Path, line: int, errors: list[Diagnostic]) -> m.Unit | None:
+    try:
+        return m.Unit.model_validate(record)
+    except ValidationError as exc:
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            message, fix = explain(err)
+            if field == "code":
+                fix = "chỉ dùng chữ, số, '-' và '_' (tối đa 40 ký tự), ví dụ 25747"
+            errors.append(Diagnostic(Location(path, line), field, message, fix))
+        return None
