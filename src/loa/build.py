@@ -15,13 +15,19 @@ from loa.errors import BuildError, CampaignError, Diagnostic
 from loa.executors import run_jobs
 from loa.lint import lint
 from loa.manifest import build_manifest, read_manifest
+from loa.presskit import compose_press_kits
 from loa.readers import read_campaign
 from loa.readers.units import read_units
 from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, available_renderers
 from loa.site import index_search, render_site
+from loa.social import compose_social_posts
 from loa.writer import write_output
 
 PORTAL = "portal"
+SOCIAL = "social"
+PRESS_KIT = "press-kit"
+STAGES = (SOCIAL, PRESS_KIT, PORTAL)
+"""Outputs made from other products after rendering; selectable in --formats like renderers."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -32,7 +38,9 @@ class BuildResult:
     out: Path
     products: list[Artifact]
     rendered: int
+    """Products rendered in this build."""
     reused: int
+    """Products reused unchanged from the previous build; the rest were composed from these."""
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
@@ -65,11 +73,16 @@ def build(
     renderers = select_renderers(formats)
     jobs = [job for r in renderers for job in plan_jobs(r, campaign)]
     products, rendered = _render(campaign, renderers, jobs, _previous_outputs(out), workers, progress)
+    reused = len(products) - rendered
+    if _wants(SOCIAL, formats):
+        products += compose_social_posts(campaign, products)
+    if _wants(PRESS_KIT, formats):
+        products += compose_press_kits(campaign, products)
     built_on = _build_time()
-    site = render_site(campaign, products, built_on=built_on) if _wants_portal(formats) else []
+    site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
     manifest = build_manifest(campaign, products, built_on=built_on)
     write_output(out, [*products, *site], manifest, finish=index_search if site else None)
-    return BuildResult(out, products, rendered, len(products) - rendered, warnings)
+    return BuildResult(out, products, rendered, reused, warnings)
 
 
 def with_units(campaign: m.Campaign, units_csv: Path) -> m.Campaign:
@@ -89,16 +102,16 @@ def plan_jobs(renderer: Renderer, campaign: m.Campaign) -> list[Job]:
 def select_renderers(formats: Sequence[str] | None) -> list[Renderer]:
     """Return renderer instances for the requested format names (all when none are given)."""
     registry = available_renderers()
-    wanted = [f for f in formats or registry if f != PORTAL]
+    wanted = [f for f in formats or registry if f not in STAGES]
     unknown = [f for f in wanted if f not in registry]
     if unknown:
-        names = ", ".join([*registry, PORTAL])
+        names = ", ".join([*registry, *STAGES])
         raise BuildError(f"không có định dạng {', '.join(unknown)} — các định dạng có: {names}")
     return [registry[name]() for name in wanted]
 
 
-def _wants_portal(formats: Sequence[str] | None) -> bool:
-    return not formats or PORTAL in formats
+def _wants(stage: str, formats: Sequence[str] | None) -> bool:
+    return not formats or stage in formats
 
 
 def _render(
@@ -122,7 +135,8 @@ def _render(
         done += 1
         if progress:
             progress(jobs[index].key, done, len(jobs))
-    return [a for artifacts in results if artifacts for a in artifacts], len(pending)
+    fresh = sum(len(results[i] or ()) for i in pending)
+    return [a for artifacts in results if artifacts for a in artifacts], fresh
 
 
 def _previous_outputs(out: Path) -> dict[str, list[Artifact]]:
@@ -130,6 +144,8 @@ def _previous_outputs(out: Path) -> dict[str, list[Artifact]]:
     manifest = read_manifest(out)
     found: dict[str, list[Artifact]] = {}
     for entry in (manifest or {}).get("products", []):
+        if not entry.get("input_hash"):
+            continue  # composed from other products (social posts, kits): always recomposed
         artifact = _reload(out, entry)
         if artifact is None:
             return {}  # any damage: rebuild everything rather than trust a partial cache
@@ -142,7 +158,7 @@ def _reload(out: Path, entry: dict[str, Any]) -> Artifact | None:
         data = (out / entry["path"]).read_bytes()
     except (OSError, KeyError, TypeError):
         return None
-    if hashlib.sha256(data).hexdigest() != entry.get("sha256") or not entry.get("input_hash"):
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
         return None
     known = {
         k: entry.get(k)

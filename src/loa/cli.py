@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from loa import __version__
 from loa import model as m
-from loa.build import PORTAL, build, check
+from loa.build import PORTAL, PRESS_KIT, SOCIAL, build, check
 from loa.config import load_settings
 from loa.errors import CampaignError, Diagnostic, LoaError
 from loa.renderers.base import available_renderers
@@ -127,7 +127,7 @@ def build_command(
     _print_diagnostics(result.warnings)
     out_console.print(
         f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, "
-        f"{result.reused} giữ nguyên) → [bold]{result.out}[/] (manifest.json)"
+        f"{result.reused} giữ nguyên, {len(result.products) - result.rendered - result.reused} tổng hợp) → [bold]{result.out}[/] (manifest.json)"
     )
 
 
@@ -186,7 +186,12 @@ def formats() -> None:
     """Liệt kê các định dạng có thể tạo."""
     for name, cls in available_renderers().items():
         out_console.print(f"{name:16} {cls.kind:10} {cls.format}")
-    out_console.print(f"{PORTAL:16} {'site':10} html")
+    for stage, kind, fmt in (
+        (SOCIAL, "social", "txt, json"),
+        (PRESS_KIT, "press-kit", "zip"),
+        (PORTAL, "site", "html"),
+    ):
+        out_console.print(f"{stage:16} {kind:10} {fmt}")
 
 
 @app.callback(invoke_without_command=True)

@@ -30,7 +30,7 @@ class _Reader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.diagnostics: list[Diagnostic] = []
-        self._docs: dict[str, YamlDocument] = {}  # front matter / quiz YAML by id, for lines
+        self._docs: dict[str, YamlDocument] = {}  # front matter by path, quiz YAML by id: lines
 
     def read(self) -> m.Campaign | None:
         config = self.folder / "campaign.yaml"
@@ -113,7 +113,7 @@ class _Reader:
             return None
         if meta is None or doc is None:
             return None
-        self._docs.setdefault(meta.id, doc)
+        self._docs[str(path)] = doc
         return m.Topic(**dict(meta), body=blocks, source_path=path, body_line=body_line)
 
     def _quiz(self, path: Path) -> m.Quiz | None:
@@ -172,16 +172,16 @@ class _Reader:
         ref_ids = {r.id for r in source.legal_references}
         seen: dict[str, Path] = {}
         for topic in topics:
+            doc = self._docs[str(topic.source_path)]
             if topic.id in seen:
                 self._error(
-                    Location(topic.source_path, 2),
+                    doc.location(("id",)),
                     "id",
                     f"id chủ đề '{topic.id}' trùng với {seen[topic.id].name}",
                     "đặt cho mỗi chủ đề một id riêng",
                 )
                 continue
             seen[topic.id] = topic.source_path
-            doc = self._docs[topic.id]
             self._unknown(topic.audiences, audience_ids, "audiences", doc)
             self._unknown(tuple(topic.actions), audience_ids, "actions", doc)
             self._unknown(topic.legal, ref_ids, "legal", doc)

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -169,12 +169,15 @@ def explain(err: Any) -> tuple[str, str]:
 def _fields_at(model: type[BaseModel], loc: YamlPath) -> list[str]:
     """Return the field names of the (nested) model reached by a path."""
     current: Any = model
+    keyed = False  # the previous part was a dict field (actions), so this part is one of its keys
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field_info = getattr(current, "model_fields", {}).get(part)
         if field_info is None:
             return []
+        keyed = get_origin(field_info.annotation) is dict
         current = _model_in(field_info.annotation)
     return list(getattr(current, "model_fields", {}))
 

@@ -36,16 +36,19 @@ def compile_typst(
     root: Path,
     format: TypstFormat = "pdf",
     ppi: float = 144.0,
+    preludes: tuple[str, ...] = (),
 ) -> list[bytes]:
     """Compile a template with data (read in Typst as `json(bytes(sys.inputs.data))`); one item per page.
 
     `root` is the folder that `image("/...")` paths in the data are relative to (the campaign folder).
+    `preludes` are shared templates (e.g. "brand.typ") put before the template's own source: a
+    template given as bytes cannot `#import` a sibling file outside `root`.
     """
     compiler = typst.Compiler(root=str(root), font_paths=_fonts(), ignore_system_fonts=True)
     inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
     try:
         result = compiler.compile(
-            input=template_source(template),
+            input=b"\n".join(template_source(name) for name in (*preludes, template)),
             format=format,
             ppi=ppi,
             sys_inputs=inputs,

@@ -1,0 +1,51 @@
+"""Every limit of the platforms Loa publishes to, in one place, with where each comes from.
+
+Re-check against the live documentation before relying on a limit in production; third-party
+SDK documentation is marked as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One platform limit on one field."""
+
+    platform: str
+    field: str
+    maximum: int
+    unit: str
+    source: str
+
+
+FACEBOOK_MESSAGE = Limit(
+    "Facebook",
+    "message",
+    63_206,
+    "ký tự",
+    "Graph API /{page-id}/feed message field (commonly documented maximum)",
+)
+FACEBOOK_SCHEDULE_MIN_MINUTES = 10
+FACEBOOK_SCHEDULE_MAX_DAYS = 30
+"""Pages API guide: a scheduled time must be between 10 minutes and 30 days from the request."""
+
+ZALO_TITLE = Limit("Zalo", "title", 150, "ký tự", "article/create, third-party SDK docs")
+ZALO_AUTHOR = Limit("Zalo", "author", 50, "ký tự", "article/create, third-party SDK docs")
+ZALO_DESCRIPTION = Limit("Zalo", "description", 300, "ký tự", "article/create, third-party SDK docs")
+ZALO_COVER_BYTES = Limit("Zalo", "cover", 1_000_000, "byte", "article/create: image ≤ 1 MB")
+ZALO_ARTICLES_PER_BROADCAST = 5
+ZALO_SENDING_HOURS = (6, 20)
+"""Broadcasts are reported to be delivered between 06:00 and 20:00."""
+
+HASHTAG_MAX = 30
+"""Facebook shows no more than this many hashtags usefully; more reads as spam."""
+
+
+def over(limit: Limit, value: str | bytes) -> str | None:
+    """Return a message naming the limit and the field if the value exceeds it, else None."""
+    size = len(value)
+    if size <= limit.maximum:
+        return None
+    return f"{limit.platform} {limit.field}: dài {size} {limit.unit}, tối đa {limit.maximum} ({limit.source})"

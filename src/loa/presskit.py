@@ -1,0 +1,130 @@
+"""Press kits: one ZIP per audience (and per co-branded unit) with a manifest and a Vietnamese README."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+
+from loa import model as m
+from loa.renderers.base import Artifact
+from loa.renderers.context import help_context, portal_link
+
+# ZIP entries get a fixed time so the same products give byte-identical kits.
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+KIND_NAMES = {
+    "article": "Bài báo", "slides": "Bài trình chiếu", "handout": "Tài liệu phát tay",
+    "poster": "Áp phích", "card": "Ảnh mạng xã hội", "infographic": "Đồ họa thông tin",
+    "quiz": "Phiếu câu hỏi", "quiz-key": "Đáp án câu hỏi", "lesson-plan": "Giáo án",
+    "social": "Bài đăng mạng xã hội", "video": "Video", "audio": "Bản tin truyền thanh",
+}  # fmt: skip
+
+
+def compose_press_kits(campaign: m.Campaign, products: list[Artifact]) -> list[Artifact]:
+    """Return a kit per audience, plus a kit per recipient unit when the build is co-branded."""
+    shared = [p for p in products if not p.path.startswith("don-vi/")]
+    kits = [
+        _kit(
+            campaign,
+            f"bo-tai-lieu/{a.id}.zip",
+            f"Bộ tài liệu — {a.name}",
+            a,
+            None,
+            [p for p in shared if p.audience in (a.id, None)],
+        )
+        for a in campaign.audiences
+    ]
+    for unit in campaign.units:
+        own = [p for p in products if p.path.startswith(f"don-vi/{unit.code}/")]
+        audience = campaign.audience(unit.audience) if unit.audience else None
+        kits.append(
+            _kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)
+        )
+    return kits
+
+
+def _kit(
+    campaign: m.Campaign,
+    path: str,
+    title: str,
+    audience: m.Audience | None,
+    unit: m.Unit | None,
+    items: list[Artifact],
+) -> Artifact:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "DOC-TRUOC.txt", _readme(campaign, title, audience, unit, items).encode())
+        entries = [
+            {
+                "path": p.path,
+                "kind": p.kind,
+                "format": p.format,
+                "topic": p.topic,
+                "audience": p.audience,
+                "title": p.title,
+                "sha256": p.sha256,
+            }
+            for p in items
+        ]
+        _add(
+            archive,
+            "manifest.json",
+            (json.dumps({"title": title, "products": entries}, ensure_ascii=False, indent=2) + "\n").encode(),
+        )
+        for item in sorted(items, key=lambda p: p.path):
+            _add(archive, item.path, item.data)
+    return Artifact(
+        path=path,
+        data=buffer.getvalue(),
+        kind="press-kit",
+        format="zip",
+        media_type="application/zip",
+        title=title,
+        audience=audience.id if audience else None,
+    )
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _readme(
+    campaign: m.Campaign,
+    title: str,
+    audience: m.Audience | None,
+    unit: m.Unit | None,
+    items: Iterable[Artifact],
+) -> str:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    lines = [
+        title.upper(),
+        "",
+        f"Chiến dịch: {campaign.title}",
+        f"Đơn vị phát hành: {campaign.issuer.name}",
+        *([f"Đơn vị sử dụng: {unit.name}"] if unit else []),
+        *([f"Dành cho: {audience.name}"] if audience else []),
+        f"Thời gian: {campaign.period.start:%d/%m/%Y} – {campaign.period.end:%d/%m/%Y}",
+        "",
+        "TRONG BỘ NÀY",
+        *(f"- {KIND_NAMES.get(kind, kind)}: {n} tệp" for kind, n in sorted(counts.items())),
+        "",
+        "CÁCH DÙNG",
+        "- Được phép sao chép, in ấn và đăng tải để tuyên truyền; giữ nguyên khối «Khi cần giúp đỡ».",
+        "- Không đăng ảnh, tên, trường lớp của trẻ khi chưa có đồng ý bằng văn bản của cha mẹ",
+        "  và của trẻ từ đủ 7 tuổi (Luật Trẻ em 2016, Điều 6 khoản 11).",
+        "- Danh sách tệp và mã kiểm tra (SHA-256) nằm trong manifest.json.",
+        f"- Bản trực tuyến: {portal_link(campaign, None, unit)}",
+        "",
+        "KHI CẦN GIÚP ĐỠ",
+        *(
+            f"- {h.number}: {h.name}" + (f" ({h.description})" if h.description else "")
+            for h in help_context(campaign)["hotlines"]
+        ),
+    ]
+    return "\r\n".join(lines) + "\r\n"  # CRLF: opens cleanly in Windows Notepad
