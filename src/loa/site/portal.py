@@ -112,6 +112,7 @@ def _pages(campaign: m.Campaign, products: list[Artifact]) -> Iterator[Page]:
                 },
             },
         )
+    yield from _quiz_pages(campaign)
     yield Page(
         "tro-giup/index.html",
         "help.html",
@@ -139,6 +140,26 @@ def _pages(campaign: m.Campaign, products: list[Artifact]) -> Iterator[Page]:
     yield Page("404.html", "404.html", "Không tìm thấy trang", "Trang bạn tìm không có.", {})
 
 
+def _quiz_pages(campaign: m.Campaign) -> Iterator[Page]:
+    if campaign.quizzes:
+        yield Page(
+            "cau-do/index.html",
+            "quizzes.html",
+            "Câu đố",
+            "Trả lời vài câu hỏi ngắn để biết mình đã sẵn sàng an toàn trên mạng chưa.",
+            {"quizzes": campaign.quizzes},
+        )
+    for quiz in campaign.quizzes:
+        audience = campaign.audience(quiz.audience)
+        yield Page(
+            f"cau-do/{quiz.id}/index.html",
+            "quiz.html",
+            quiz.title,
+            f"Câu đố cho {audience.name}: {len(quiz.questions)} câu hỏi có giải thích.",
+            {"quiz": quiz, "audience": audience},
+        )
+
+
 def _page_artifact(template: Any, page: Page, common: dict[str, Any], campaign: m.Campaign) -> Artifact:
     logo = campaign.brand.logo
     html = template.render(
@@ -162,9 +183,11 @@ def _page_artifact(template: Any, page: Page, common: dict[str, Any], campaign: 
 
 
 def _nav(campaign: m.Campaign) -> list[tuple[str, str]]:
+    quiz = [("cau-do/", "Câu đố")] if campaign.quizzes else []
     return [
         ("", "Trang chủ"),
         ("chu-de/", "Chủ đề"),
+        *quiz,
         ("tai-ve/", "Tải về"),
         ("tim-kiem/", "Tìm kiếm"),
         ("tro-giup/", "Tìm giúp đỡ"),
