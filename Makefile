@@ -7,7 +7,7 @@ OUT    ?= _site
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run build serve test test-fast check lint format types schema golden clean
+.PHONY: help setup run build serve test test-fast check lint format types schema golden bench clean
 
 help: ## List every target
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,11 @@ schema: $(BIN)/loa ## Regenerate the JSON Schemas in docs/schema/
 golden: $(BIN)/loa ## Regenerate golden files in tests/golden/ (review the diff)
 	$(BIN)/python tests/regenerate_golden.py
 	LOA_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q -m "not browser" tests
+
+bench: $(BIN)/loa ## Run the benchmarks and rewrite benchmarks/RESULTS.md
+	$(BIN)/pip install -q pypandoc-binary
+	cd benchmarks && npm install --silent --no-audit --no-fund
+	$(BIN)/python benchmarks/build.py
 
 clean: ## Remove build output and caches
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,235 @@
+"""Benchmark: a full Loa build of the bundled campaign against Pandoc and Marp on the same content.
+
+Run: .venv/bin/python benchmarks/build.py [--quick]
+Needs: pypandoc-binary (pip) for Pandoc; `npm install` in benchmarks/ and Chromium for Marp.
+Quarto cannot be installed offline (its PyPI package downloads the program at install time), so
+Pandoc, which Quarto drives for HTML, DOCX and PPTX, stands in for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import csv
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from results import machine, write_section  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CAMPAIGN = ROOT / "campaigns" / "bao-ve-tre-em"
+LOA = Path(sys.executable).parent / "loa"
+MARP = Path(__file__).parent / "node_modules" / ".bin" / "marp"
+SKIP_FORMATS = {"video", "bulletin"}  # video has its own benchmark
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip the 3,321-unit co-branding run")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="loa-bench-"))
+    try:
+        sources = export_markdown(work / "md")
+        rows = [loa_full_build(work), *pandoc_runs(sources, work), *marp_runs(sources, work)]
+        rebuild = loa_rebuilds(work)
+        units = cobranding(work, [10, 100, 1000] + ([] if args.quick else [3321]))
+        write_section("build", report(rows, rebuild, units, len(sources)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print((Path(__file__).with_name("RESULTS.md")).read_text(encoding="utf-8"))
+
+
+# --- Loa ------------------------------------------------------------------------------------
+
+
+def formats() -> list[str]:
+    out = subprocess.run([str(LOA), "formats"], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0] for line in out.splitlines() if line.split() and line.split()[0] not in SKIP_FORMATS]
+
+
+def run_loa(*args: str) -> tuple[float, int, str]:
+    """Return (seconds, peak RSS in MiB of the child, stdout) of one loa command."""
+    start = time.perf_counter()
+    env = {**os.environ, "COLUMNS": "400"}  # one summary line, not wrapped
+    proc = subprocess.Popen([str(LOA), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    stdout = proc.stdout.read() if proc.stdout else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"loa {' '.join(args)} failed: {proc.stderr.read() if proc.stderr else ''}")
+    return seconds, usage.ru_maxrss // 1024, stdout
+
+
+def loa_full_build(work: Path) -> dict[str, object]:
+    out = work / "loa-site"
+    seconds, rss, stdout = run_loa("build", str(CAMPAIGN), "--out", str(out), "--formats", ",".join(formats()))
+    files = sum(1 for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts)
+    return {"tool": "Loa (all products but video, + portal, cold)", "seconds": seconds, "files": files,
+            "rss": rss, "note": _summary(stdout)}
+
+
+def loa_rebuilds(work: Path) -> dict[str, object]:
+    source = work / "campaign"
+    shutil.copytree(CAMPAIGN, source)
+    out = work / "loa-rebuild"
+    chosen = ",".join(formats())
+    run_loa("build", str(source), "--out", str(out), "--formats", chosen)
+    noop, _, noop_out = run_loa("build", str(source), "--out", str(out), "--formats", chosen)
+    topic = sorted((source / "topics").glob("*.md"))[0]
+    topic.write_text(topic.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    one, _, one_out = run_loa("build", str(source), "--out", str(out), "--formats", chosen)
+    return {"noop": noop, "noop_out": _summary(noop_out), "one": one, "one_out": _summary(one_out), "topic": topic.stem}
+
+
+def _summary(stdout: str) -> str:
+    """Return the build's count line without the output path."""
+    last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    return last.split(" → ")[0].lstrip("✓ ")
+
+
+def cobranding(work: Path, counts: list[int]) -> list[dict[str, object]]:
+    cobrand = [f for f in formats() if _is_cobrand(f)]
+    if not cobrand:
+        return []
+    rows = []
+    for count in counts:
+        csv_path = work / f"units-{count}.csv"
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["code", "name", "contact"])
+            writer.writerows([f"{27000 + i}", f"UBND xã Thử Nghiệm {i}", f"Liên hệ: 0272 38{i:05d}"] for i in range(count))
+        out = work / f"units-out-{count}"
+        seconds, rss, _ = run_loa("build", str(CAMPAIGN), "--out", str(out), "--units", str(csv_path),
+                                  "--formats", ",".join(cobrand))
+        shutil.rmtree(out, ignore_errors=True)
+        rows.append({"units": count, "seconds": seconds, "rate": count / seconds, "rss": rss, "formats": cobrand})
+    return rows
+
+
+def _is_cobrand(name: str) -> bool:
+    from loa.renderers.base import available_renderers
+
+    cls = available_renderers().get(name)
+    return bool(cls and cls.cobrand)
+
+
+# --- the tools a user would otherwise use -----------------------------------------------------
+
+
+def export_markdown(folder: Path) -> list[Path]:
+    """Write each topic as the plain Markdown an editor would hand to Pandoc or Marp."""
+    from loa.readers import read_campaign
+
+    campaign, _ = read_campaign(CAMPAIGN)
+    folder.mkdir(parents=True)
+    paths = []
+    for topic in campaign.topics:
+        body = topic.source_path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        hotlines = "\n".join(f"- **{h.number}** — {h.name}" for h in campaign.hotlines)
+        messages = "\n".join(f"- {k}" for k in topic.key_messages)
+        text = (f"---\ntitle: {json.dumps(topic.title, ensure_ascii=False)}\nlang: vi\n---\n\n{topic.summary}\n\n## Điều cần ghi nhớ\n\n"
+                f"{messages}\n\n{body}\n\n## Khi cần giúp đỡ\n\n{hotlines}\n")
+        path = folder / f"{topic.id}.md"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def pandoc_runs(sources: list[Path], work: Path) -> list[dict[str, object]]:
+    try:
+        import pypandoc
+        import typst
+    except ImportError:
+        return [{"tool": "Pandoc", "seconds": None, "note": "not installed (pip install pypandoc-binary)"}]
+    pandoc = pypandoc.get_pandoc_path()
+    out = work / "pandoc"
+    out.mkdir()
+
+    def one(source: Path) -> int:
+        for fmt, ext in (("html", "html"), ("docx", "docx"), ("pptx", "pptx"), ("typst", "typ")):
+            extra = ["--standalone"] if fmt in ("html", "typst") else []
+            subprocess.run([pandoc, str(source), "-t", fmt, *extra, "-o", str(out / f"{source.stem}.{ext}")], check=True)
+        pdf = typst.compile(str(out / f"{source.stem}.typ"))
+        (out / f"{source.stem}.pdf").write_bytes(pdf if isinstance(pdf, bytes) else b"")
+        return 4
+
+    rows = []
+    for workers in (1, 2):
+        shutil.rmtree(out)
+        out.mkdir()
+        start = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            files = sum(pool.map(one, sources))
+        rows.append({"tool": f"Pandoc 3 → HTML, DOCX, PPTX, Typst PDF ({workers} at a time)",
+                     "seconds": time.perf_counter() - start, "files": files})
+    return rows
+
+
+def marp_runs(sources: list[Path], work: Path) -> list[dict[str, object]]:
+    if not MARP.exists() or not shutil.which("chromium"):
+        return [{"tool": "Marp CLI", "seconds": None, "note": "not installed (cd benchmarks && npm install; apt-get install chromium)"}]
+    decks = work / "marp"
+    decks.mkdir()
+    for source in sources:
+        text = source.read_text(encoding="utf-8").split("\n---\n", 1)[1].replace("\n## ", "\n---\n\n## ")
+        title = yaml.safe_load(source.read_text(encoding="utf-8").split("---\n")[1])["title"]
+        (decks / source.name).write_text(f"---\nmarp: true\nlang: vi\n---\n\n# {title}\n{text}", encoding="utf-8")
+    env = {**os.environ, "CHROME_PATH": shutil.which("chromium") or ""}
+    rows = []
+    for fmt in ("pdf", "pptx"):
+        start = time.perf_counter()
+        subprocess.run([str(MARP), "--no-stdin", f"--{fmt}", "--allow-local-files", "-P", "1", "--input-dir",
+                        str(decks), "-o", str(work / f"marp-{fmt}")], check=True, env=env, capture_output=True)
+        rows.append({"tool": f"Marp CLI → {fmt.upper()} decks", "seconds": time.perf_counter() - start,
+                     "files": len(sources)})
+    return rows
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def report(rows: list[dict[str, object]], rebuild: dict[str, object], units: list[dict[str, object]], topics: int) -> str:
+    loa = rows[0]["seconds"]
+    assert isinstance(loa, float)
+    lines = [
+        "## Full build against Pandoc and Marp",
+        "",
+        f"`.venv/bin/python benchmarks/build.py` — {machine()}, bundled campaign ({topics} topics), one run.",
+        "",
+        "| tool | seconds | files | Loa is faster by | note |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        seconds = row.get("seconds")
+        ratio = f"{seconds / loa:.1f}×" if isinstance(seconds, float) and row is not rows[0] else ""
+        shown = f"{seconds:.2f}" if isinstance(seconds, float) else "—"
+        lines.append(f"| {row['tool']} | {shown} | {row.get('files', '')} | {ratio} | {row.get('note', '')} |")
+    lines += [
+        "",
+        f"Peak memory of the Loa build: {rows[0].get('rss')} MiB. Quarto: not installable offline (its PyPI",
+        "package downloads the program at install time; no wheel, Debian or npm package), so Pandoc stands in.",
+        "",
+        "## Rebuilds",
+        "",
+        f"- No-op rebuild: **{rebuild['noop']:.2f} s** — {rebuild['noop_out']}",
+        f"- One topic changed (`{rebuild['topic']}`): **{rebuild['one']:.2f} s** — {rebuild['one_out']}",
+    ]
+    if units:
+        lines += ["", "## Co-branded packs", "", f"Formats: {', '.join(units[0]['formats'])}.", "",
+                  "| units | seconds | units/s | peak MiB |", "|---:|---:|---:|---:|"]
+        lines += [f"| {u['units']} | {u['seconds']:.1f} | {u['rate']:.1f} | {u['rss']} |" for u in units]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
