@@ -4,34 +4,63 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from loa import model as m
+from loa.renderers.ooxml import fixed_zip, put, xml
 
 LANG = "vi-VN"
-BULLETS = ("•", "–", "·")  # glyphs Be Vietnam Pro has (no ◦ or ▪)
+BULLETS = ("•", "–", "·")  # glyphs Be Vietnam Pro has (it has no ◦ or ▪)
 BULLET_NUM_ID = 1
+BULLET_ABSTRACT_ID = 1
 DECIMAL_ABSTRACT_ID = 2
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-# Custom paragraph styles: name → (size pt, bold, italic, colour role, space before, space after).
-CUSTOM_STYLES: dict[str, tuple[float, bool, bool, str, float, float]] = {
-    "Kicker": (9, True, False, "primary", 0, 4),
-    "Lead": (13, False, False, "text", 0, 14),
-    "Box Title": (12.5, True, False, "primary", 0, 4),
-    "Box Label": (10.5, True, False, "primary", 6, 2),
-    "Help Line": (10.5, False, False, "text", 2, 4),
-    "Meta": (9, False, False, "muted", 2, 2),
-    "Meta List": (9, False, False, "muted", 0, 1),
-    "Table Text": (10, False, False, "text", 0, 3),
+HEADING_STYLE_IDS = {"Title", "Subtitle", *(f"Heading{i}" for i in range(1, 10))}
+# Word's styles Loa uses; the template's other 160 (mostly table looks) are dropped, which keeps the
+# style list short for editors and python-docx's style look-ups fast.
+KEPT_STYLES = (
+    *("Normal", "Default Paragraph Font", "No List", "Normal Table", "Table Grid", "Title", "Subtitle"),
+    *("Heading 1", "Heading 2", "Heading 3", "Quote", "Caption", "Header", "Footer", "Hyperlink"),
+    *(
+        f"{kind}{suffix}"
+        for kind in ("List Bullet", "List Number", "List Continue")
+        for suffix in ("", " 2", " 3")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a paragraph style looks: size in points, weight, colour role and spacing."""
+
+    size: float
+    colour: str = "text"
+    """primary, accent, text or muted."""
+    bold: bool = False
+    italic: bool = False
+    before: float = 0
+    after: float = 6
+
+
+# Loa's own paragraph styles, beside Word's built-in Title, Heading n, List Bullet and Quote.
+CUSTOM_STYLES: dict[str, TextStyle] = {
+    "Kicker": TextStyle(9, "primary", bold=True, after=4),
+    "Lead": TextStyle(13, after=12),
+    "Box Title": TextStyle(12.5, "primary", bold=True, after=4),
+    "Box Label": TextStyle(10.5, "primary", bold=True, before=6, after=2),
+    "Help Line": TextStyle(10.5, before=2, after=4),
+    "Box Text": TextStyle(10, before=2, after=4),
+    "Meta": TextStyle(9, "muted", before=2, after=2),
+    "Meta List": TextStyle(9, "muted", after=1),
+    "Table Text": TextStyle(10, after=3),
+    "Table Heading": TextStyle(10, "background", bold=True, after=0),
 }
 
 
@@ -48,13 +77,14 @@ class DocxInfo:
 
 
 def new_document(brand: m.Brand, info: DocxInfo) -> Any:
-    """Return an empty A4 document whose styles use the brand's fonts and colours in Vietnamese."""
+    """Return an empty A4 document whose styles use the brand's fonts and colours, in Vietnamese."""
     document = docx.Document()
     _page_a4(document)
     _clean_package(document)
     _document_defaults(document, brand)
     _builtin_styles(document, brand)
     _custom_styles(document, brand)
+    _prune_styles(document)
     _fonts_everywhere(document, brand)
     _numbering(document)
     _settings(document)
@@ -66,28 +96,9 @@ def document_bytes(document: Any, *, when: dt.date) -> bytes:
     """Return the .docx bytes with sorted ZIP entries and fixed timestamps, so builds repeat exactly."""
     raw = io.BytesIO()
     document.save(raw)
-    return fixed_zip(raw.getvalue(), when=when)
-
-
-def fixed_zip(data: bytes, *, when: dt.date) -> bytes:
-    """Return a ZIP rewritten with entries in name order, all stamped with the same date."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for name in sorted(source.namelist()):
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 0
-            target.writestr(entry, _patched(name, source.read(name)))
-    return out.getvalue()
-
-
-def _patched(name: str, data: bytes) -> bytes:
-    # python-docx's template claims to be Word for Mac; say who made the file instead.
-    if name == "docProps/app.xml":
-        return data.replace(b"Microsoft Macintosh Word", b"Loa")
-    return data
+    # python-docx's template says it was written by Word for Mac; say who made it.
+    app = (b"<Application>Microsoft Macintosh Word</Application>", b"<Application>Loa</Application>")
+    return fixed_zip(raw.getvalue(), when=when, patches={"docProps/app.xml": app})
 
 
 def hex_colour(value: str) -> RGBColor:
@@ -95,202 +106,20 @@ def hex_colour(value: str) -> RGBColor:
     return RGBColor.from_string(value.lstrip("#").upper())
 
 
-def tint(value: str, amount: float) -> str:
-    """Return "#RRGGBB" mixed with white: amount 0 is white, 1 is the colour itself."""
-    channels = [int(value[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(255 - (255 - c) * amount):02X}" for c in channels)
-
-
-def colour_role(brand: m.Brand, role: str) -> str:
-    """Return the brand colour for a role: primary, accent, text or muted (text, lighter)."""
-    if role == "muted":
-        return _mix(brand.text, "#FFFFFF", 0.72)
-    return str(getattr(brand, role))
-
-
-def _mix(first: str, second: str, share: float) -> str:
+def mix(first: str, second: str, share: float) -> str:
+    """Return "#RRGGBB" made of `share` of the first colour and the rest of the second."""
     a = [int(first[i : i + 2], 16) for i in (1, 3, 5)]
     b = [int(second[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x * share + y * (1 - share)):02X}" for x, y in zip(a, b, strict=True))
 
 
-def _page_a4(document: Any) -> None:
-    for section in document.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(20)
-        section.top_margin, section.bottom_margin = Mm(18), Mm(20)
-        section.header_distance, section.footer_distance = Mm(8), Mm(9)
-
-
-def _clean_package(document: Any) -> None:
-    """Drop the template's thumbnail and its Word 2010 style copy, which would contradict ours."""
-    package_rels = document.part.package.rels
-    for rid, rel in list(package_rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            package_rels.pop(rid)
-    for rid, rel in list(document.part.rels.items()):
-        if rel.reltype == STYLES_WITH_EFFECTS:
-            document.part.rels.pop(rid)
-
-
-def _document_defaults(document: Any, brand: m.Brand) -> None:
-    r_pr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for child in list(r_pr):
-        r_pr.remove(child)
-    r_pr.append(_fonts_element(brand.font_body))
-    r_pr.append(parse_xml(f'<w:color {nsdecls("w")} w:val="{brand.text.lstrip("#").upper()}"/>'))
-    r_pr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="21"/>'))
-    r_pr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="21"/>'))
-    r_pr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{LANG}" w:eastAsia="{LANG}"/>'))
-
-
-def _fonts_element(family: str) -> Any:
-    return parse_xml(
-        f'<w:rFonts {nsdecls("w")} w:ascii="{family}" w:hAnsi="{family}" '
-        f'w:eastAsia="{family}" w:cs="{family}"/>'
-    )
-
-
-def _builtin_styles(document: Any, brand: m.Brand) -> None:
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.2
-    _style(styles["Title"], 24, bold=True, colour=brand.text, before=0, after=10)
-    _strip_borders(styles["Title"])
-    styles["Title"].paragraph_format.line_spacing = 1.05
-    _style(styles["Heading 1"], 15, bold=True, colour=brand.primary, before=16, after=6)
-    _style(styles["Heading 2"], 12.5, bold=True, colour=brand.text, before=12, after=4)
-    _style(styles["Heading 3"], 11, bold=True, colour=brand.text, before=10, after=3)
-    _style(styles["Quote"], 11, italic=True, colour=brand.primary, before=6, after=6)
-    _quote_bar(styles["Quote"], brand)
-    _style(styles["Caption"], 9, italic=True, colour=colour_role(brand, "muted"), before=2, after=10)
-    for name in ("Header", "Footer"):
-        _style(styles[name], 8.5, colour=colour_role(brand, "muted"), before=0, after=0)
-    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2"):
-        styles[name].paragraph_format.space_after = Pt(3)
-        styles[name].paragraph_format.line_spacing = 1.15
-    _hyperlink_style(document, brand)
-
-
-def _style(
-    style: Any,
-    size: float,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    colour: str,
-    before: float,
-    after: float,
-) -> None:
-    style.font.size = Pt(size)
-    style.font.bold = bold
-    style.font.italic = italic
-    style.font.color.rgb = hex_colour(colour)
-    style.paragraph_format.space_before = Pt(before)
-    style.paragraph_format.space_after = Pt(after)
-
-
-def _strip_borders(style: Any) -> None:
-    p_pr = style.element.get_or_add_pPr()
-    for border in p_pr.findall(qn("w:pBdr")):
-        p_pr.remove(border)
-
-
-def _quote_bar(style: Any, brand: m.Brand) -> None:
-    p_pr = style.element.get_or_add_pPr()
-    colour = brand.primary.lstrip("#").upper()
-    p_pr.insert(
-        0,
-        parse_xml(
-            f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="18" w:space="10" w:color="{colour}"/>'
-            "</w:pBdr>"
-        ),
-    )
-    style.paragraph_format.left_indent = Mm(6)
-    style.paragraph_format.right_indent = Mm(6)
-
-
-def _hyperlink_style(document: Any, brand: m.Brand) -> None:
-    style = document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    style.font.color.rgb = hex_colour(brand.primary)
-    style.font.underline = True
-
-
-def _custom_styles(document: Any, brand: m.Brand) -> None:
-    for name, (size, bold, italic, role, before, after) in CUSTOM_STYLES.items():
-        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = document.styles["Normal"]
-        style.next_paragraph_style = document.styles["Normal"]
-        style.quick_style = True
-        _style(
-            style, size, bold=bold, italic=italic, colour=colour_role(brand, role), before=before, after=after
-        )
-    document.styles["Kicker"].font.all_caps = True
-    document.styles["Kicker"].font.spacing = Pt(0.6)
-    document.styles["Lead"].paragraph_format.line_spacing = 1.25
-    document.styles["Box Title"].paragraph_format.keep_with_next = True
-    document.styles["Box Label"].paragraph_format.keep_with_next = True
-    # Box titles show in Word's navigation pane beside the headings.
-    document.styles["Box Title"].element.get_or_add_pPr().append(
-        parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>')
-    )
-
-
-def _fonts_everywhere(document: Any, brand: m.Brand) -> None:
-    """Replace every theme font in the styles with the brand's fonts, named for all four scripts."""
-    heading_styles = {"Title", "Subtitle", *(f"Heading{i}" for i in range(1, 10))}
-    for style in document.styles.element.findall(qn("w:style")):
-        family = brand.font_heading if style.get(qn("w:styleId")) in heading_styles else brand.font_body
-        r_pr = style.find(qn("w:rPr"))
-        if r_pr is None:
-            continue
-        for fonts in r_pr.findall(qn("w:rFonts")):
-            r_pr.remove(fonts)
-        r_pr.insert(0, _fonts_element(family))
-        for colour in r_pr.findall(qn("w:color")):
-            for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
-                colour.attrib.pop(qn(attribute), None)
-    for name in ("Kicker", "Lead", "Box Title", "Hyperlink", "Heading 1", "Heading 2", "Title"):
-        r_pr = document.styles[name].element.get_or_add_rPr()
-        if r_pr.find(qn("w:rFonts")) is None:
-            family = brand.font_heading if name.startswith(("Heading", "Title")) else brand.font_body
-            r_pr.insert(0, _fonts_element(family))
-
-
-def _numbering(document: Any) -> None:
-    """Replace the template's lists with one bullet list and one decimal list, both in our font."""
-    numbering = document.part.numbering_part.element
-    for child in list(numbering):
-        numbering.remove(child)
-    numbering.append(_abstract_list(1, "bullet", [BULLETS[i % 3] for i in range(3)]))
-    numbering.append(_abstract_list(DECIMAL_ABSTRACT_ID, "decimal", ["%1.", "%2.", "%3."]))
-    numbering.append(_num(BULLET_NUM_ID, 1))
-    styles = document.styles
-    for level, name in enumerate(("List Bullet", "List Bullet 2", "List Bullet 3")):
-        _list_style(styles[name], BULLET_NUM_ID, level)
-    for level, name in enumerate(("List Number", "List Number 2", "List Number 3")):
-        _list_style(styles[name], None, level)
-
-
-def _abstract_list(abstract_id: int, kind: str, texts: list[str]) -> Any:
-    levels = "".join(
-        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{kind}"/>'
-        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-        f'<w:pPr><w:ind w:left="{360 * (i + 1)}" w:hanging="300"/></w:pPr></w:lvl>'
-        for i, text in enumerate(texts)
-    )
-    return parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
-        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
-    )
-
-
-def _num(num_id: int, abstract_id: int, *, restart: bool = False) -> Any:
-    override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart else ""
-    return parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>'
-    )
+def colour_role(brand: m.Brand, role: str) -> str:
+    """Return the brand colour for a role: primary, accent, text, background or muted."""
+    if role == "muted":
+        return mix(brand.text, "#FFFFFF", 0.72)
+    if role == "background":
+        return "#FFFFFF"
+    return str(getattr(brand, role))
 
 
 def new_decimal_list(document: Any) -> int:
@@ -301,20 +130,196 @@ def new_decimal_list(document: Any) -> int:
     return num_id
 
 
-def _list_style(style: Any, num_id: int | None, level: int) -> None:
+def _page_a4(document: Any) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin, section.bottom_margin = Mm(24), Mm(20)
+        section.header_distance, section.footer_distance = Mm(8), Mm(9)
+
+
+def _clean_package(document: Any) -> None:
+    """Drop the template's thumbnail and its Word 2010 copy of the styles, which would contradict ours."""
+    package_rels = document.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package_rels.pop(rid)
+    for rid, rel in list(document.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            document.part.rels.pop(rid)
+
+
+def _document_defaults(document: Any, brand: m.Brand) -> None:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(r_pr):
+        r_pr.remove(child)
+    for element in (
+        fonts_element(brand.font_body),
+        xml(f'<w:color w:val="{brand.text.lstrip("#").upper()}"/>'),
+        xml('<w:sz w:val="21"/>'),
+        xml('<w:szCs w:val="21"/>'),
+        xml(f'<w:lang w:val="{LANG}" w:eastAsia="{LANG}"/>'),
+    ):
+        put(r_pr, element)
+
+
+def fonts_element(family: str) -> Any:
+    """Return a w:rFonts naming one family for Latin, East Asian and complex scripts alike."""
+    return xml(f'<w:rFonts w:ascii="{family}" w:hAnsi="{family}" w:eastAsia="{family}" w:cs="{family}"/>')
+
+
+def _builtin_styles(document: Any, brand: m.Brand) -> None:
+    styles = document.styles
+    styles["Normal"].paragraph_format.space_after = Pt(6)
+    styles["Normal"].paragraph_format.line_spacing = 1.2
+    _look(styles["Title"], TextStyle(24, bold=True, after=10), brand)
+    styles["Title"].paragraph_format.line_spacing = 1.05
+    _look(styles["Heading 1"], TextStyle(15, "primary", bold=True, before=16, after=6), brand)
+    _look(styles["Heading 2"], TextStyle(12.5, bold=True, before=12, after=4), brand)
+    _look(styles["Heading 3"], TextStyle(11, bold=True, before=10, after=3), brand)
+    _look(styles["Quote"], TextStyle(11, "primary", italic=True, before=6, after=6), brand)
+    _look(styles["Caption"], TextStyle(9, "muted", italic=True, before=2, after=10), brand)
+    for name in ("Header", "Footer"):
+        _look(styles[name], TextStyle(8.5, "muted", after=0), brand)
+        styles[name].paragraph_format.tab_stops.clear_all()  # the template's stops suit US Letter
+    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2"):
+        styles[name].paragraph_format.space_after = Pt(3)
+        styles[name].paragraph_format.line_spacing = 1.15
+    for name in ("Title", "Quote"):
+        for border in styles[name].element.get_or_add_pPr().findall(qn("w:pBdr")):
+            border.getparent().remove(border)
+    _quote_bar(styles["Quote"], brand)
+    hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    hyperlink.font.color.rgb = hex_colour(brand.primary)
+    hyperlink.font.underline = True
+
+
+def _look(style: Any, look: TextStyle, brand: m.Brand) -> None:
+    style.font.size = Pt(look.size)
+    style.font.bold = look.bold
+    style.font.italic = look.italic
+    style.font.color.rgb = hex_colour(colour_role(brand, look.colour))
+    style.paragraph_format.space_before = Pt(look.before)
+    style.paragraph_format.space_after = Pt(look.after)
+
+
+def _quote_bar(style: Any, brand: m.Brand) -> None:
+    colour = brand.primary.lstrip("#").upper()
+    put(
+        style.element.get_or_add_pPr(),
+        xml(f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="10" w:color="{colour}"/></w:pBdr>'),
+    )
+    style.paragraph_format.left_indent = Mm(6)
+    style.paragraph_format.right_indent = Mm(6)
+
+
+def _custom_styles(document: Any, brand: m.Brand) -> None:
+    for name, look in CUSTOM_STYLES.items():
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.next_paragraph_style = document.styles["Normal"]
+        style.quick_style = True
+        _look(style, look, brand)
+    document.styles["Kicker"].font.all_caps = True
+    document.styles["Lead"].paragraph_format.line_spacing = 1.25
+    rule = colour_role(brand, "muted").lstrip("#")
+    put(
+        document.styles["Lead"].element.get_or_add_pPr(),
+        xml(f'<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="8" w:color="{rule}"/></w:pBdr>'),
+    )
+    for name in ("Box Title", "Box Label", "Table Heading"):
+        document.styles[name].paragraph_format.keep_with_next = True
+    # Box titles show in Word's navigation pane beside the headings.
+    put(document.styles["Box Title"].element.get_or_add_pPr(), xml('<w:outlineLvl w:val="0"/>'))
+
+
+def _prune_styles(document: Any) -> None:
+    """Drop every style that neither Loa nor a kept style (through basedOn, link, next) refers to."""
+    element = document.styles.element
+    styles = {s.get(qn("w:styleId")): s for s in element.findall(qn("w:style"))}
+    names = {*KEPT_STYLES, *CUSTOM_STYLES}
+    wanted = [i for i, s in styles.items() if s.find(qn("w:name")).get(qn("w:val")).lower() in _lower(names)]
+    kept: set[str] = set()
+    while wanted:
+        style_id = wanted.pop()
+        if style_id in kept or style_id not in styles:
+            continue
+        kept.add(style_id)
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = styles[style_id].find(qn(tag))
+            if ref is not None:
+                wanted.append(ref.get(qn("w:val")))
+    for style_id, style in styles.items():
+        if style_id not in kept:
+            element.remove(style)
+
+
+def _lower(names: set[str]) -> set[str]:
+    # Word stores built-in names in lower case ("heading 1"); python-docx shows them capitalised.
+    return {n.lower() for n in names}
+
+
+def _fonts_everywhere(document: Any, brand: m.Brand) -> None:
+    """Name the brand's fonts wherever a style names a font, and drop theme fonts and colours."""
+    for style in document.styles.element.findall(qn("w:style")):
+        family = brand.font_heading if style.get(qn("w:styleId")) in HEADING_STYLE_IDS else brand.font_body
+        r_pr = style.find(qn("w:rPr"))
+        if r_pr is not None:
+            put(r_pr, fonts_element(family))
+        # Table styles also name fonts in their conditional parts (first row, last column...).
+        for fonts in style.iter(qn("w:rFonts")):
+            fonts.attrib.clear()
+            fonts.attrib.update(fonts_element(family).attrib)
+        for colour in r_pr.findall(qn("w:color")) if r_pr is not None else ():
+            for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                colour.attrib.pop(qn(attribute), None)
+
+
+def _numbering(document: Any) -> None:
+    """Replace the template's lists with one bullet list and one decimal list, in the body font."""
+    numbering = document.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    numbering.append(_abstract_list(BULLET_ABSTRACT_ID, "bullet", list(BULLETS)))
+    numbering.append(_abstract_list(DECIMAL_ABSTRACT_ID, "decimal", ["%1.", "%2.", "%3."]))
+    numbering.append(_num(BULLET_NUM_ID, BULLET_ABSTRACT_ID))
+    for level, suffix in enumerate(("", " 2", " 3")):
+        _list_style(document.styles["List Bullet" + suffix], level, num_id=BULLET_NUM_ID)
+        _list_style(document.styles["List Number" + suffix], level)
+        _list_style(document.styles["List Continue" + suffix], level, hanging=0)
+    _list_style(document.styles["Meta List"], 0, num_id=BULLET_NUM_ID)
+
+
+def _abstract_list(abstract_id: int, kind: str, texts: list[str]) -> Any:
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{kind}"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{_indent(i)}" w:hanging="300"/></w:pPr></w:lvl>'
+        for i, text in enumerate(texts)
+    )
+    return xml(
+        f'<w:abstractNum w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="multilevel"/>'
+        f"{levels}</w:abstractNum>"
+    )
+
+
+def _indent(level: int) -> int:
+    return 340 * (level + 1)
+
+
+def _num(num_id: int, abstract_id: int, *, restart: bool = False) -> Any:
+    override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart else ""
+    return xml(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>')
+
+
+def _list_style(style: Any, level: int, *, num_id: int | None = None, hanging: int = 300) -> None:
     p_pr = style.element.get_or_add_pPr()
     for old in p_pr.findall(qn("w:numPr")):
         p_pr.remove(old)
-    for old in p_pr.findall(qn("w:ind")):
-        p_pr.remove(old)
     if num_id is not None:
-        p_pr.insert(
-            0,
-            parse_xml(
-                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
-            ),
-        )
-    p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{360 * (level + 1)}" w:hanging="300"/>'))
+        put(p_pr, xml(f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    put(p_pr, xml(f'<w:ind w:left="{_indent(level)}" w:hanging="{hanging}"/>'))
 
 
 def _settings(document: Any) -> None:

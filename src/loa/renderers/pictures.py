@@ -1,0 +1,35 @@
+"""Pictures from the campaign folder for products that cannot show SVG: raster files as they are,
+SVG drawn to PNG by Typst."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from loa.renderers.typst import compile_typst
+
+RASTER = (".png", ".jpg", ".jpeg", ".gif")
+PPI = 150
+
+
+def campaign_path(path: str, *, base: str = "") -> str | None:
+    """Return a path relative to the campaign folder, or None for a web address or a path outside it.
+
+    Body images are written relative to the topic file (base "topics"); assets relative to the root.
+    """
+    if "://" in path or path.startswith(("data:", "/")):
+        return None
+    joined = posixpath.normpath(posixpath.join(base, path)) if base else posixpath.normpath(path)
+    return None if joined.startswith("..") else joined
+
+
+def picture_bytes(root: Path, path: str, *, base: str = "") -> bytes | None:
+    """Return a PNG or JPEG of a picture in the campaign folder, or None when there is none."""
+    relative = campaign_path(path, base=base)
+    if relative is None or not (root / relative).is_file():
+        return None
+    if relative.lower().endswith(RASTER):
+        return (root / relative).read_bytes()
+    if relative.lower().endswith(".svg"):
+        return compile_typst("picture.typ", {"path": "/" + relative}, root=root, format="png", ppi=PPI)[0]
+    return None
