@@ -1,4 +1,4 @@
-"""The `loa` command: new, check, build, serve, schema and formats."""
+"""The `loa` command: new, check, build, serve, schema, formats and web."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from loa import __version__
@@ -47,7 +48,7 @@ def main() -> None:
         console.print(f"[bold red]Có {len(exc.diagnostics)} lỗi — chưa ghi gì ra đĩa.[/]")
         sys.exit(1)
     except LoaError as exc:
-        console.print(f"[bold red]Lỗi:[/] {exc}")
+        console.print(f"[bold red]Lỗi:[/] {escape(str(exc))}")
         sys.exit(1)
 
 
@@ -192,6 +193,33 @@ def formats() -> None:
         (PORTAL, "site", "html"),
     ):
         out_console.print(f"{stage:16} {kind:10} {fmt}")
+
+
+@app.command(
+    "web",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def web(ctx: typer.Context) -> None:
+    """Ứng dụng theo dõi (Django): loa web demo, loa web runserver, loa web migrate, loa web help…"""
+    import importlib.util
+    import os
+    import subprocess
+
+    # Django runs in its own process (`python -m django`, i.e. execute_from_command_line): the core
+    # never imports Django, and works without the optional web extra.
+    if importlib.util.find_spec("django") is None:
+        raise LoaError("chưa cài ứng dụng web — cài bằng: pip install 'loa[web]'")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "loa.web.settings"),
+    }
+    with subprocess.Popen([sys.executable, "-m", "django", *ctx.args], env=env) as child:
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:  # Ctrl+C reached Django too; let it finish stopping
+            code = child.wait()
+    raise typer.Exit(code)
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,1 @@
+"""Indicators (numerator/denominator) and the dashboard: rates, reach, laggards, server-drawn charts."""

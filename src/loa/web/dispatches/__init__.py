@@ -1,0 +1,1 @@
+"""Dispatches (công văn) with their official fields, recipients, delivery and acknowledgement."""

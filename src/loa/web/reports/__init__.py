@@ -1,0 +1,1 @@
+"""Activity reports of recipient units, with audience counts and sanitised evidence photos."""

@@ -1,0 +1,140 @@
+"""ActivityReport (what a unit did, for whom, how many) and EvidencePhoto (sanitised, internal)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loa.web.dispatches.models import Delivery
+from loa.web.units.models import OrgUnit
+
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", _("Hội nghị, cuộc họp")
+    CLASS_SESSION = "class", _("Tiết học, buổi sinh hoạt")
+    CHANNEL_POST = "post", _("Bài đăng trên kênh (website, Zalo, Facebook)")
+    LOUDSPEAKER = "loudspeaker", _("Phát trên loa truyền thanh")
+    PRINT = "print", _("Phát tài liệu in")
+    PRESS_ARTICLE = "press", _("Bài báo, phóng sự")
+    OTHER = "other", _("Khác")
+
+
+# Audience counts: numbers only, never a child's name or any personal data.
+AUDIENCE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("children_under_6", "Trẻ em dưới 6 tuổi"),
+    ("children_6_10", "Trẻ em 6–10 tuổi"),
+    ("children_11_15", "Trẻ em 11–15 tuổi"),
+    ("children_16_17", "Thanh thiếu niên 16–17 tuổi"),
+    ("parents", "Cha mẹ, người chăm sóc trẻ"),
+    ("teachers", "Giáo viên"),
+    ("others", "Đối tượng khác"),
+)
+
+
+class ActivityReport(models.Model):
+    """One activity a recipient unit held in answer to a dispatch: draft → submitted → approved."""
+
+    scope_lookups: ClassVar[tuple[str, ...]] = ("unit__path",)
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Nháp")
+        SUBMITTED = "submitted", _("Đã nộp, chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        RETURNED = "returned", _("Trả lại để bổ sung")
+
+    delivery = models.ForeignKey(
+        Delivery, models.CASCADE, related_name="reports", verbose_name=_("công văn đã nhận")
+    )
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="reports", verbose_name=_("đơn vị"))
+    kind = models.CharField(_("hình thức"), max_length=12, choices=ActivityKind.choices)
+    held_on = models.DateField(_("ngày thực hiện"))
+    title = models.CharField(_("tên hoạt động"), max_length=200)
+    description = models.TextField(_("mô tả ngắn"), blank=True)
+    children_under_6 = models.PositiveIntegerField(_("trẻ em dưới 6 tuổi"), default=0)
+    children_6_10 = models.PositiveIntegerField(_("trẻ em 6–10 tuổi"), default=0)
+    children_11_15 = models.PositiveIntegerField(_("trẻ em 11–15 tuổi"), default=0)
+    children_16_17 = models.PositiveIntegerField(_("thanh thiếu niên 16–17 tuổi"), default=0)
+    parents = models.PositiveIntegerField(_("cha mẹ, người chăm sóc trẻ"), default=0)
+    teachers = models.PositiveIntegerField(_("giáo viên"), default=0)
+    others = models.PositiveIntegerField(_("đối tượng khác"), default=0)
+    links = models.TextField(_("đường dẫn"), blank=True, help_text=_("Mỗi dòng một đường dẫn http(s)."))
+    materials = models.JSONField(_("tài liệu đã dùng"), default=list, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_note = models.CharField(_("ý kiến người duyệt"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = (
+            "-held_on",
+            "-pk",
+        )
+        indexes = (models.Index(fields=("status", "unit")),)
+        verbose_name = _("báo cáo hoạt động")
+        verbose_name_plural = _("báo cáo hoạt động")
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.title} ({self.held_on:%d/%m/%Y})"
+
+    @property
+    def reached(self) -> int:
+        """Return the number of people reached, all audiences together."""
+        return sum(int(getattr(self, name)) for name, _label in AUDIENCE_FIELDS)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def submitted_on(self) -> date | None:
+        return timezone.localdate(self.submitted_at) if self.submitted_at else None
+
+    def link_lines(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+def _evidence_path(photo: EvidencePhoto, filename: str) -> str:
+    return f"evidence/{timezone.now():%Y/%m}/{filename}"
+
+
+class EvidencePhoto(models.Model):
+    """A re-encoded evidence photo; internal unless consent to publish has been recorded."""
+
+    scope_lookups: ClassVar[tuple[str, ...]] = ("report__unit__path",)
+
+    report = models.ForeignKey(
+        ActivityReport, models.CASCADE, related_name="photos", verbose_name=_("báo cáo")
+    )
+    image = models.FileField(upload_to=_evidence_path)
+    thumbnail = models.FileField(upload_to=_evidence_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(_("chú thích"), max_length=200, blank=True)
+    consent_recorded = models.BooleanField(
+        _("đã có đồng ý công bố"),
+        default=False,
+        help_text=_("Chỉ đánh dấu khi có đồng ý bằng văn bản của cha mẹ (và của trẻ từ 7 tuổi)."),
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("pk",)
+        verbose_name = _("ảnh minh chứng")
+        verbose_name_plural = _("ảnh minh chứng")
+
+    def __str__(self) -> str:
+        return f"Ảnh {self.pk} — {self.report}"

@@ -1,0 +1,1 @@
+"""The staff area's shell: sign-in with TOTP, home, units, audit log, security headers, demo data."""

@@ -1,0 +1,1 @@
+"""Administrative and organisational units: the province → commune tree, unit groups and history."""
