@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 CAMPAIGN ?= campaigns/bao-ve-tre-em
 OUT    ?= _site
 PORT   ?= 8000
+WEB_PORT ?= 8001
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run build serve test test-fast check lint format types schema golden bench clean
@@ -25,9 +26,8 @@ node_modules/axe-core/axe.min.js: package.json
 setup: $(BIN)/loa ## Create .venv and install Loa with its test tools
 	@$(MAKE) -s node_modules/axe-core/axe.min.js
 
-run: setup ## Build the bundled campaign and serve the portal (the main job)
-	$(BIN)/loa build $(CAMPAIGN) --out $(OUT)
-	$(BIN)/loa serve $(OUT) --port $(PORT)
+run: setup ## Build the bundled campaign, start the tracking app with demo data, serve the portal
+	$(BIN)/loa up $(CAMPAIGN) --out $(OUT) --port $(PORT) --web-port $(WEB_PORT)
 
 build: $(BIN)/loa ## Build the bundled campaign into $(OUT)
 	$(BIN)/loa build $(CAMPAIGN) --out $(OUT)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import json
+import os
 import shutil
+import subprocess
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -126,9 +129,10 @@ def build_command(
             progress=progress,
         )
     _print_diagnostics(result.warnings)
+    composed = len(result.products) - result.rendered - result.reused
     out_console.print(
-        f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, "
-        f"{result.reused} giữ nguyên, {len(result.products) - result.rendered - result.reused} tổng hợp) → [bold]{result.out}[/] (manifest.json)"
+        f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, {result.reused} giữ "
+        f"nguyên, {composed} tổng hợp) → [bold]{result.out}[/] (manifest.json)"
     )
 
 
@@ -146,10 +150,55 @@ def serve(
             f"{root}: chưa có cổng thông tin — chạy trước: "
             f"loa build <chiến-dịch> --out {folder or settings.out}"
         )
+    _serve_portal(root, host or settings.host, settings.port if port is None else port)
+
+
+@app.command()
+def up(
+    campaign: CampaignArg = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả.")] = None,
+    port: Annotated[int, typer.Option(help="Cổng của cổng thông tin.")] = 8000,
+    web_port: Annotated[int, typer.Option(help="Cổng của ứng dụng theo dõi.")] = 8001,
+    web: Annotated[bool, typer.Option(help="Dựng cả ứng dụng theo dõi (Django) với dữ liệu mẫu.")] = True,
+) -> None:
+    """Việc chính: tạo mọi sản phẩm, dựng ứng dụng theo dõi với dữ liệu mẫu, mở cổng thông tin."""
+    settings = load_settings()
+    target = (out or settings.out).resolve()
+    build_command(campaign, out=target, formats=None, units=None, workers=0, strict=False)
+    child = _start_web(target, web_port) if web else None
+    try:
+        _serve_portal(target, settings.host, port)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=10)
+
+
+def _start_web(pack: Path, port: int) -> subprocess.Popen[bytes] | None:
+    """Load the demo data (once) and start the tracking app on loopback; None without Django."""
+    if importlib.util.find_spec("django") is None:
+        out_console.print("Bỏ qua ứng dụng theo dõi: chưa cài (pip install 'loa[web]').")
+        return None
+    command, env = _django("demo", "--pack", str(pack))
+    subprocess.run(command, env=env, check=True)
+    command, env = _django("runserver", f"127.0.0.1:{port}", "--noreload", "--insecure")
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out_console.print(f"Ứng dụng theo dõi đang chạy tại [bold]http://127.0.0.1:{port}/[/]", soft_wrap=True)
+    return child
+
+
+def _django(*args: str) -> tuple[list[str], dict[str, str]]:
+    """Return the command and environment that run a Django management command out of process."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "loa.web.settings"),
+    }
+    return [sys.executable, "-m", "django", *args], env
+
+
+def _serve_portal(root: Path, host: str, port: int) -> None:
     handler = functools.partial(_QuietHandler, directory=str(root))
-    with http.server.ThreadingHTTPServer(
-        (host or settings.host, settings.port if port is None else port), handler
-    ) as server:
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
         bound_host, bound_port = server.server_address[:2]
         address = f"http://{bound_host!s}:{bound_port}/"
         out_console.print(
@@ -202,19 +251,12 @@ def formats() -> None:
 )
 def web(ctx: typer.Context) -> None:
     """Ứng dụng theo dõi (Django): loa web demo, loa web runserver, loa web migrate, loa web help…"""
-    import importlib.util
-    import os
-    import subprocess
-
     # Django runs in its own process (`python -m django`, i.e. execute_from_command_line): the core
     # never imports Django, and works without the optional web extra.
     if importlib.util.find_spec("django") is None:
         raise LoaError("chưa cài ứng dụng web — cài bằng: pip install 'loa[web]'")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "loa.web.settings"),
-    }
-    with subprocess.Popen([sys.executable, "-m", "django", *ctx.args], env=env) as child:
+    command, env = _django(*ctx.args)
+    with subprocess.Popen(command, env=env) as child:
         try:
             code = child.wait()
         except KeyboardInterrupt:  # Ctrl+C reached Django too; let it finish stopping
