@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from loa import model as m
+from loa.assets import asset_artifacts
 from loa.errors import BuildError, CampaignError, Diagnostic
 from loa.executors import run_jobs
 from loa.lint import lint
@@ -21,7 +22,7 @@ from loa.readers.units import read_units
 from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, available_renderers
 from loa.site import index_search, render_site
 from loa.social import compose_social_posts
-from loa.writer import write_output
+from loa.writer import check_output_folder, write_output
 
 PORTAL = "portal"
 SOCIAL = "social"
@@ -68,6 +69,7 @@ def build(
 ) -> BuildResult:
     """Build every product of a campaign (or the chosen formats) and the portal into `out`."""
     campaign, warnings = check(source, strict=strict, today=today)
+    check_output_folder(out)
     if units:
         campaign = with_units(campaign, units)
     renderers = select_renderers(formats)
@@ -81,7 +83,8 @@ def build(
     built_on = _build_time()
     site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
     manifest = build_manifest(campaign, products, built_on=built_on)
-    write_output(out, [*products, *site], manifest, finish=index_search if site else None)
+    files = [*products, *asset_artifacts(campaign), *site]
+    write_output(out, files, manifest, finish=index_search if site else None)
     return BuildResult(out, products, rendered, reused, warnings)
 
 

@@ -222,6 +222,7 @@ def schema(
         ("campaign", m.CampaignSource),
         ("topic", m.TopicMeta),
         ("quiz", m.QuizSource),
+        ("lesson", m.LessonSource),
     ):
         schema_data = model.model_json_schema()
         schema_data["$schema"] = "https://json-schema.org/draft/2020-12/schema"

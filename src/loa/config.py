@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from loa.errors import ConfigError
+from loa.readers.source import explain
 
 CONFIG_FILE = "loa.yaml"
 SECRET_WORDS = ("token", "secret", "password", "key")
@@ -56,16 +58,32 @@ def load_settings(folder: Path | None = None, environ: dict[str, str] | None = N
                     f"môi trường LOA_{str(key).upper()}"
                 )
         data.update(loaded)
+    from_env: set[str] = set()
     for name in Settings.model_fields:
         value = environ.get(f"LOA_{name.upper()}")
         if value is not None:
+            from_env.add(name)
             data[name] = [v for v in value.split(",") if v] if name == "formats" else value
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+        raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
+
+
+def _describe(err: Any, path: Path, from_env: set[str]) -> str:
+    """Return a located Vietnamese message for the first settings error."""
+    name = str(err["loc"][0]) if err["loc"] else ""
+    where = f"biến môi trường LOA_{name.upper()}" if name in from_env else f"{path}: {name}"
+    if err["type"] == "extra_forbidden":
+        near = difflib.get_close_matches(name, list(Settings.model_fields), n=1)
+        hint = (
+            f"có phải ý bạn là '{near[0]}'?"
+            if near
+            else "các khóa hợp lệ: " + ", ".join(Settings.model_fields)
+        )
+        return f"{where}: khóa không có trong loa.yaml — {hint}"
+    message, fix = explain(err)
+    return f"{where}: {message}" + (f" — {fix}" if fix else "")
 
 
 def secret(name: str, environ: dict[str, str] | None = None) -> str | None:

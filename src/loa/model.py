@@ -102,94 +102,94 @@ Block = Annotated[Heading | Paragraph | ListBlock | Quote | Rule, Field(discrimi
 
 class Issuer(Frozen):
     name: str = Field(min_length=2)
-    """Full name of the issuing agency as it is today, e.g. "Sở Văn hóa, Thể thao và Du lịch"."""
+    """Tên đầy đủ của cơ quan ban hành theo tên hiện nay, ví dụ "Sở Văn hóa, Thể thao và Du lịch"."""
     parent: str | None = None
-    """The body above the issuer, e.g. "Ủy ban nhân dân tỉnh Tây Ninh"."""
+    """Cơ quan cấp trên của cơ quan ban hành, ví dụ "Ủy ban nhân dân tỉnh Tây Ninh"."""
     short_name: str | None = None
-    """Abbreviation used in document symbols, e.g. "SVHTTDL"."""
+    """Tên viết tắt dùng trong ký hiệu văn bản, ví dụ "SVHTTDL"."""
     place: str | None = None
-    """Place name for "place, date" lines, e.g. "Tây Ninh"."""
+    """Địa danh ghi ở dòng "địa danh, ngày tháng", ví dụ "Tây Ninh"."""
     website: str | None = None
-    """The issuer's website address."""
+    """Địa chỉ trang web của cơ quan ban hành."""
     email: str | None = None
-    """Contact e-mail shown on products."""
+    """Địa chỉ thư điện tử (e-mail) liên hệ, in trên các sản phẩm."""
     phone: str | None = None
-    """Contact phone shown on products (quote it in YAML)."""
+    """Số điện thoại liên hệ, in trên các sản phẩm (đặt trong dấu ngoặc kép trong YAML)."""
 
 
 class Period(Frozen):
     start: dt.date
-    """First day of the campaign (YYYY-MM-DD)."""
+    """Ngày bắt đầu chiến dịch (YYYY-MM-DD)."""
     end: dt.date
-    """Last day of the campaign (YYYY-MM-DD); not before start."""
+    """Ngày kết thúc chiến dịch (YYYY-MM-DD); không được sớm hơn ngày bắt đầu."""
 
 
 class Brand(Frozen):
     primary: Colour = "#0B4F8A"
-    """Main colour: headers, buttons, title slides ("#RRGGBB")."""
+    """Màu chủ đạo: đầu trang, nút bấm, trang bìa bài trình chiếu ("#RRGGBB")."""
     secondary: Colour = "#E8F1FA"
-    """Light tint for boxes and backgrounds."""
+    """Màu nhạt dùng cho khung và nền."""
     accent: Colour = "#F2A516"
-    """Highlight colour, used sparingly."""
+    """Màu nhấn để làm nổi bật, nên dùng tiết kiệm."""
     text: Colour = "#1B1F24"
-    """Body text colour."""
+    """Màu chữ của phần nội dung."""
     background: Colour = "#FFFFFF"
-    """Page background colour."""
+    """Màu nền của trang."""
     logo: str | None = None
-    """Path of the logo inside the campaign folder, e.g. assets/logo.svg."""
+    """Đường dẫn tới logo trong thư mục chiến dịch, ví dụ assets/logo.svg."""
     font_heading: str = "Be Vietnam Pro"
-    """Font family for headings."""
+    """Phông chữ cho tiêu đề."""
     font_body: str = "Be Vietnam Pro"
-    """Font family for body text."""
+    """Phông chữ cho phần nội dung."""
 
 
 class Audience(Frozen):
     id: Slug
-    """Short id used by topics and quizzes, e.g. tre-11-15, cha-me."""
+    """Mã ngắn để chủ đề và câu đố chỉ tới nhóm đối tượng này, ví dụ tre-11-15, cha-me."""
     name: str
-    """Name shown to people, e.g. "Trẻ em 11–15 tuổi"."""
+    """Tên hiển thị cho người đọc, ví dụ "Trẻ em 11–15 tuổi"."""
     kind: AudienceKind
-    """children, parents, teachers, businesses, officials or public."""
+    """Loại đối tượng: children, parents, teachers, businesses, officials hoặc public."""
     age_min: int | None = Field(default=None, ge=0, le=18)
-    """Youngest age of a children's band."""
+    """Tuổi nhỏ nhất của nhóm trẻ em."""
     age_max: int | None = Field(default=None, ge=0, le=18)
-    """Oldest age of a children's band."""
+    """Tuổi lớn nhất của nhóm trẻ em."""
     description: str | None = None
-    """One line on who this audience is."""
+    """Một dòng mô tả nhóm đối tượng này là ai."""
 
 
 class Hotline(Frozen):
     number: str = Field(pattern=r"^[0-9 ]{3,15}$")
-    """The number as dialled, quoted in YAML: "111"."""
+    """Số điện thoại đúng như khi bấm gọi, đặt trong dấu ngoặc kép trong YAML: "111"."""
     name: str
-    """Who answers, e.g. "Tổng đài điện thoại quốc gia bảo vệ trẻ em"."""
+    """Nơi trả lời cuộc gọi, ví dụ "Tổng đài điện thoại quốc gia bảo vệ trẻ em"."""
     description: str | None = None
-    """When to call and what it costs."""
+    """Khi nào nên gọi và cước phí cuộc gọi."""
     url: str | None = None
-    """A website for the service."""
+    """Trang web của dịch vụ."""
     source: str | None = None
-    """Where the facts about this line come from."""
+    """Nguồn của các thông tin về đường dây này."""
 
 
 class LegalReference(Frozen):
     id: Slug
-    """Short id used by topics, e.g. luat-tre-em-2016."""
+    """Mã ngắn để chủ đề chỉ tới văn bản này, ví dụ luat-tre-em-2016."""
     title: str
-    """Name of the text, e.g. "Luật Trẻ em"."""
+    """Tên văn bản, ví dụ "Luật Trẻ em"."""
     number: str
-    """Official number and symbol, e.g. 102/2016/QH13."""
+    """Số, ký hiệu chính thức, ví dụ 102/2016/QH13."""
     issued: dt.date | None = None
-    """Date the text was passed or signed."""
+    """Ngày văn bản được thông qua hoặc ký ban hành."""
     effective: dt.date
-    """Date the text took effect."""
+    """Ngày văn bản có hiệu lực."""
     expires: dt.date | None = None
-    """Date the text stops applying (replaced or repealed); empty if still in force."""
+    """Ngày văn bản hết hiệu lực (bị thay thế hoặc bãi bỏ); để trống nếu văn bản còn hiệu lực."""
     replaced_by: Slug | None = None
-    """Id of the legal reference that replaces this one."""
+    """Mã của văn bản pháp luật thay thế văn bản này."""
     url: str | None = None
-    """Where to read the text."""
+    """Địa chỉ để đọc văn bản."""
     note: str | None = None
-    """What in the text matters for this campaign."""
+    """Những điểm trong văn bản quan trọng đối với chiến dịch này."""
 
     def in_force(self, on: dt.date) -> bool:
         """Return whether the text applies on the given day."""
@@ -198,45 +198,45 @@ class LegalReference(Frozen):
 
 class Asset(Frozen):
     path: str
-    """File path inside the campaign folder, e.g. assets/poster.png."""
+    """Đường dẫn tệp trong thư mục chiến dịch, ví dụ assets/poster.png."""
     alt: str = ""
-    """Alt text: one sentence describing the image for people who cannot see it."""
+    """Văn bản thay thế (alt): một câu mô tả hình ảnh cho người không nhìn thấy được."""
     credit: str | None = None
-    """Author or licence of the image."""
+    """Tác giả hoặc giấy phép sử dụng của hình ảnh."""
 
 
 class Portal(Frozen):
     base_url: str = "https://loa.example.gov.vn"
-    """Public address of the portal, used in sitemap, feeds, Open Graph tags and QR codes."""
+    """Địa chỉ công khai của cổng thông tin, dùng cho sitemap, feed, thẻ Open Graph và mã QR."""
 
 
 class CampaignSource(Frozen):
     """What campaign.yaml holds."""
 
     id: Slug
-    """Campaign id, e.g. bao-ve-tre-em-tren-mang."""
+    """Mã chiến dịch, ví dụ bao-ve-tre-em-tren-mang."""
     title: str = Field(min_length=3)
-    """Campaign title shown everywhere."""
+    """Tên chiến dịch, hiển thị trên mọi sản phẩm."""
     tagline: str | None = None
-    """A short line under the title."""
+    """Một dòng ngắn hiển thị dưới tên chiến dịch."""
     locale: Literal["vi", "en"] = "vi"
-    """Language of the content: vi or en."""
+    """Ngôn ngữ của nội dung: vi (tiếng Việt) hoặc en (tiếng Anh)."""
     issuer: Issuer
-    """The agency that issues the campaign."""
+    """Cơ quan ban hành chiến dịch."""
     period: Period
-    """When the campaign runs."""
+    """Thời gian diễn ra chiến dịch."""
     brand: Brand = Brand()
-    """Colours, logo and fonts used by every product."""
+    """Màu sắc, logo và phông chữ dùng cho mọi sản phẩm."""
     audiences: tuple[Audience, ...] = Field(min_length=1)
-    """Who the products speak to."""
+    """Các nhóm đối tượng mà sản phẩm hướng tới."""
     hotlines: tuple[Hotline, ...] = ()
-    """Help lines printed on every product; 111 must be one of them."""
+    """Các đường dây trợ giúp in trên mọi sản phẩm; bắt buộc phải có số 111."""
     legal_references: tuple[LegalReference, ...] = ()
-    """Laws and decrees the content cites, with validity dates."""
+    """Các luật, nghị định mà nội dung trích dẫn, kèm ngày hiệu lực."""
     assets: tuple[Asset, ...] = ()
-    """Images and logos, each with alt text."""
+    """Hình ảnh và logo, mỗi tệp kèm văn bản thay thế (alt)."""
     portal: Portal = Portal()
-    """Portal settings."""
+    """Cài đặt cổng thông tin."""
 
 
 # --- topics ---------------------------------------------------------------------------------
@@ -244,51 +244,64 @@ class CampaignSource(Frozen):
 
 class AudienceActions(Frozen):
     do: tuple[str, ...] = ()
-    """Things to do."""
+    """Những việc nên làm."""
     dont: tuple[str, ...] = ()
-    """Things not to do."""
+    """Những việc không nên làm."""
     say: tuple[str, ...] = ()
-    """Words one can actually say in the moment."""
+    """Những câu có thể nói ngay trong tình huống đó."""
 
 
 class Source(Frozen):
     title: str
-    """Title of the source document or page."""
+    """Tiêu đề của tài liệu hoặc trang web nguồn."""
     publisher: str | None = None
-    """Who published it."""
+    """Cơ quan, đơn vị công bố tài liệu."""
     url: str | None = None
-    """Address of the source."""
+    """Địa chỉ của nguồn."""
     date: dt.date | None = None
-    """Date of publication."""
+    """Ngày công bố."""
+
+
+class TopicTranslation(Frozen):
+    """The headline content of a topic in a second locale."""
+
+    title: str = Field(min_length=3)
+    """Tên chủ đề bằng ngôn ngữ này."""
+    summary: str = Field(min_length=10)
+    """Tóm tắt bằng ngôn ngữ này."""
+    key_messages: tuple[str, ...] = Field(min_length=1, max_length=5)
+    """Các thông điệp chính bằng ngôn ngữ này, theo đúng thứ tự như bản tiếng Việt."""
 
 
 class TopicMeta(Frozen):
     """What a topic's front matter holds."""
 
     id: Slug
-    """Unique topic id; the file name should match."""
+    """Mã chủ đề, không được trùng; tên tệp nên giống mã này."""
     title: str = Field(min_length=3)
-    """Topic title."""
+    """Tên chủ đề."""
     summary: str = Field(min_length=10)
-    """One or two sentences: what this topic helps with."""
+    """Một hoặc hai câu: chủ đề này giúp ích điều gì."""
     order: int = 100
-    """Position on the portal (smaller first)."""
+    """Thứ tự trên cổng thông tin (số nhỏ hơn đứng trước)."""
     audiences: tuple[Slug, ...] = Field(min_length=1)
-    """Ids of the audiences this topic serves."""
+    """Mã các nhóm đối tượng mà chủ đề này hướng tới."""
     key_messages: tuple[str, ...] = Field(min_length=1, max_length=5)
-    """One to five short messages, each at most 120 characters."""
+    """Từ một đến năm thông điệp ngắn, mỗi thông điệp tối đa 120 ký tự."""
     risks: tuple[str, ...] = ()
-    """What can go wrong."""
+    """Những nguy cơ có thể xảy ra."""
     warning_signs: tuple[str, ...] = ()
-    """Signs for adults that a child may be in trouble."""
+    """Dấu hiệu giúp người lớn nhận biết trẻ có thể đang gặp chuyện."""
     actions: dict[Slug, AudienceActions] = {}
-    """Per audience id: do, dont and say."""
+    """Theo từng mã nhóm đối tượng: do (nên làm), dont (không nên làm) và say (nên nói)."""
     legal: tuple[Slug, ...] = ()
-    """Ids of legal references the topic relies on."""
+    """Mã các văn bản pháp luật mà chủ đề dựa vào."""
     image: Asset | None = None
-    """Optional cover image with alt text."""
+    """Ảnh bìa (không bắt buộc), kèm văn bản thay thế (alt)."""
     sources: tuple[Source, ...] = ()
-    """Where the facts in this topic come from."""
+    """Nguồn của các thông tin trong chủ đề này."""
+    translations: dict[Literal["en"], TopicTranslation] = {}
+    """Tên, tóm tắt và các thông điệp chính bằng ngôn ngữ khác (tiếng Anh: en)."""
 
 
 class Topic(TopicMeta):
@@ -305,30 +318,30 @@ class Topic(TopicMeta):
 
 class Question(Frozen):
     id: Slug
-    """Question id, unique within the quiz."""
+    """Mã câu hỏi, không được trùng trong cùng một bộ câu đố."""
     topic: Slug | None = None
-    """Topic id this question belongs to."""
+    """Mã chủ đề mà câu hỏi này thuộc về."""
     question: str = Field(min_length=5)
-    """The question."""
+    """Nội dung câu hỏi."""
     choices: tuple[str, ...] = Field(min_length=2, max_length=6)
-    """Two to six answer choices."""
+    """Từ hai đến sáu phương án trả lời."""
     answer: int = Field(ge=1)
-    """Number of the right choice, counting from 1."""
+    """Số thứ tự của phương án đúng, đếm từ 1."""
     explanation: str = Field(min_length=5)
-    """Why the right answer is right: shown after answering."""
+    """Giải thích vì sao đáp án đúng: hiện ra sau khi trả lời."""
 
 
 class QuizSource(Frozen):
     """What a quiz/*.yaml file holds."""
 
     id: Slug
-    """Quiz id."""
+    """Mã bộ câu đố."""
     title: str
-    """Quiz title."""
+    """Tên bộ câu đố."""
     audience: Slug
-    """Id of the audience the quiz is for."""
+    """Mã nhóm đối tượng mà bộ câu đố dành cho."""
     questions: tuple[Question, ...] = Field(min_length=1)
-    """The questions."""
+    """Danh sách câu hỏi."""
 
 
 class Quiz(QuizSource):
@@ -341,38 +354,38 @@ class Quiz(QuizSource):
 
 class Activity(Frozen):
     title: str
-    """Name of the activity, e.g. "Khởi động: Ai là người lạ?"."""
+    """Tên hoạt động, ví dụ "Khởi động: Ai là người lạ?"."""
     minutes: int = Field(ge=1, le=120)
-    """How long it takes."""
+    """Thời lượng của hoạt động, tính bằng phút."""
     steps: tuple[str, ...] = Field(min_length=1)
-    """What the teacher and pupils do, in order."""
+    """Các bước giáo viên và học sinh thực hiện, theo thứ tự."""
     materials: tuple[str, ...] = ()
-    """What is needed (slides, cards, worksheet...)."""
+    """Đồ dùng cần có (trang trình chiếu, thẻ, phiếu học tập...)."""
 
 
 class LessonSource(Frozen):
     """What a lessons/*.yaml file holds: a lesson plan (giáo án) for one age band."""
 
     id: Slug
-    """Lesson id."""
+    """Mã giáo án."""
     title: str
-    """Lesson title."""
+    """Tên bài học."""
     audience: Slug
-    """Id of the children's audience the lesson is for."""
+    """Mã nhóm đối tượng trẻ em mà bài học dành cho."""
     topics: tuple[Slug, ...] = Field(min_length=1)
-    """Topic ids the lesson covers."""
+    """Mã các chủ đề mà bài học đề cập."""
     duration: int = Field(ge=10, le=180)
-    """Length of the lesson in minutes."""
+    """Thời lượng bài học, tính bằng phút."""
     objectives: tuple[str, ...] = Field(min_length=1)
-    """What pupils can do after the lesson (skills, starting with a verb)."""
+    """Những gì học sinh làm được sau bài học (kỹ năng, bắt đầu bằng một động từ)."""
     preparation: tuple[str, ...] = ()
-    """What the teacher prepares."""
+    """Những gì giáo viên cần chuẩn bị."""
     activities: tuple[Activity, ...] = Field(min_length=1)
-    """The activities in order; their minutes should add up to the duration."""
+    """Các hoạt động theo thứ tự; tổng số phút của chúng nên bằng thời lượng bài học."""
     discussion: tuple[str, ...] = ()
-    """Questions to discuss with the class."""
+    """Các câu hỏi để thảo luận với cả lớp."""
     wrap_up: str
-    """Closing message, including who to tell and hotline 111."""
+    """Thông điệp kết thúc bài học, nêu rõ cần báo cho ai và đường dây nóng 111."""
 
 
 class Lesson(LessonSource):
@@ -387,17 +400,17 @@ class Unit(Frozen):
     """A recipient unit whose name, logo and contact co-brand its own pack."""
 
     code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-    """Unit code, e.g. the official commune code "25747" or "thcs-le-loi"."""
+    """Mã đơn vị, ví dụ mã đơn vị hành chính cấp xã "25747" hoặc "thcs-le-loi"."""
     name: str = Field(min_length=2)
-    """Name printed on the products, e.g. "UBND phường Long An"."""
+    """Tên in trên các sản phẩm, ví dụ "UBND phường Long An"."""
     group: str | None = None
-    """Kind of unit, e.g. xa, truong-thcs, cong-an, bao-chi."""
+    """Loại đơn vị, ví dụ xa, truong-thcs, cong-an, bao-chi."""
     audience: Slug | None = None
-    """Audience id whose products come first in the unit's pack."""
+    """Mã nhóm đối tượng có sản phẩm được xếp đầu tiên trong bộ sản phẩm của đơn vị."""
     logo: str | None = None
-    """Logo path, relative to the campaign folder."""
+    """Đường dẫn tới logo, tính từ thư mục chiến dịch."""
     contact: str | None = None
-    """Local contact line, e.g. "Cán bộ bảo vệ trẻ em: 0272 3xxx xxx"."""
+    """Dòng liên hệ tại địa phương, ví dụ "Cán bộ bảo vệ trẻ em: 0272 3xxx xxx"."""
 
 
 # --- the whole campaign ---------------------------------------------------------------------

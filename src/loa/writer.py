@@ -48,9 +48,16 @@ def write_output(
         raise
 
 
-def _swap(staging: Path, out: Path) -> None:
-    if out.exists() and not (out / "manifest.json").exists() and any(out.iterdir()):
+def check_output_folder(out: Path) -> None:
+    """Refuse, before any work, to replace a folder that holds files Loa did not write."""
+    if out.is_file():
+        raise BuildError(f"{out}: đây là một tệp, không phải thư mục — chọn thư mục khác cho --out")
+    if out.is_dir() and not (out / "manifest.json").exists() and any(out.iterdir()):
         raise BuildError(f"{out}: thư mục đã có dữ liệu không phải do Loa tạo — chọn thư mục khác cho --out")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    check_output_folder(out)
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         out.rename(old)

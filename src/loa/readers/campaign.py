@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -188,8 +188,7 @@ class _Reader:
             if topic.image:
                 self._file_exists(topic.image.path, doc.location(("image", "path")), "image.path")
             for image, line in _body_images(topic.body):
-                target = PurePosixPath("topics", image)
-                self._file_exists(str(target), Location(topic.source_path, line), "body")
+                self._file_exists(image, Location(topic.source_path, line), "body")
 
     def _check_quizzes(self, source: m.CampaignSource, topics: list[m.Topic], quizzes: list[m.Quiz]) -> None:
         audience_ids = {a.id for a in source.audiences}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def _inlines(token: Token) -> tuple[m.Inline, ...]:
             stack[-1].append(m.Code(text=child.content))
         elif kind == "image":
             alt = "".join(c.content for c in child.children or [])
-            stack[-1].append(m.InlineImage(path=str(child.attrs.get("src", "")), alt=alt))
+            stack[-1].append(m.InlineImage(path=_from_campaign(str(child.attrs.get("src", ""))), alt=alt))
         elif kind.endswith("_open"):
             opened.append(child)
             stack.append([])
@@ -122,6 +123,11 @@ def _inlines(token: Token) -> tuple[m.Inline, ...]:
             start, children = opened.pop(), tuple(stack.pop())
             stack[-1].append(_wrap(start, children))
     return tuple(stack[0])
+
+
+def _from_campaign(src: str) -> str:
+    """Return a body image path relative to the campaign folder (topics are one level down)."""
+    return src if "://" in src or src.startswith("data:") else posixpath.normpath(f"topics/{src}")
 
 
 def _wrap(start: Token, children: tuple[m.Inline, ...]) -> m.Inline:

@@ -24,7 +24,7 @@ class ArticleHtmlRenderer(Renderer):
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         assert job.topic and job.audience
         topic, audience = campaign.topic(job.topic), campaign.audience(job.audience)
-        context = topic_context(campaign, topic, audience, asset_prefix="../../assets/")
+        context = topic_context(campaign, topic, audience, asset_prefix="../../")
         html = template_environment().get_template("article.html").render(context)
         return [
             Artifact(

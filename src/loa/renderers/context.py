@@ -6,7 +6,7 @@ from typing import Any
 
 from loa import model as m
 from loa.renderers.base import Job
-from loa.renderers.html import asset_name, blocks_to_html
+from loa.renderers.html import asset_output_path, blocks_to_html
 
 
 def help_context(campaign: m.Campaign) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def topic_context(
     """Return what a template needs to show one topic, for one audience or for all."""
 
     def image_url(path: str) -> str:
-        return path if "://" in path else asset_prefix + asset_name(path)
+        return path if "://" in path else asset_prefix + asset_output_path(path)
 
     actions = (
         [(audience, topic.actions[audience.id])]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -72,9 +73,10 @@ def inlines_to_html(nodes: tuple[m.Inline, ...], image_url: ImageResolver = str)
     return Markup("").join(out)
 
 
-def asset_name(path: str) -> str:
-    """Return the file name an asset gets in the output's assets/ folder."""
-    return Path(path).name
+def asset_output_path(path: str) -> str:
+    """Return where a campaign file (a path from the campaign folder) lands in the output."""
+    parts = PurePosixPath(posixpath.normpath(path)).parts
+    return "/".join(("assets", *(parts[1:] if parts[:1] == ("assets",) else parts)))
 
 
 def template_environment() -> Environment:

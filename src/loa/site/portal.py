@@ -15,7 +15,7 @@ from loa import model as m
 from loa.readers.markdown import block_text
 from loa.renderers.base import Artifact
 from loa.renderers.context import help_context, topic_context
-from loa.renderers.html import asset_name, template_environment
+from loa.renderers.html import asset_output_path, template_environment
 from loa.site.search import fold_d
 
 FONT_FILES = (
@@ -93,7 +93,7 @@ def _pages(campaign: m.Campaign, products: list[Artifact]) -> Iterator[Page]:
         {"topics": campaign.topics},
     )
     for topic in campaign.topics:
-        context = topic_context(campaign, topic, None, asset_prefix="../../assets/")
+        context = topic_context(campaign, topic, None, asset_prefix="../../")
         context["downloads"] = [p for p in products if p.topic == topic.id]
         context["search_fold"] = fold_d(f"{topic.title} {topic.summary} {block_text(topic.body)}")
         yield Page(f"chu-de/{topic.id}/index.html", "topic.html", topic.title, topic.summary, context)
@@ -169,7 +169,7 @@ def _page_artifact(template: Any, page: Page, common: dict[str, Any], campaign: 
             "page": page,
             "root": page.root,
             "canonical": _base(campaign) + page.url_path,
-            "og_image": _base(campaign) + "assets/" + asset_name(logo) if logo else None,
+            "og_image": _base(campaign) + asset_output_path(logo) if logo else None,
         }
     )
     return Artifact(
@@ -213,12 +213,3 @@ def _static_files(campaign: m.Campaign) -> Iterator[Artifact]:
             )
     for name in FONT_FILES:
         yield _file(f"static/fonts/{name}", (Path(FONT_ROOT) / "files" / name).read_bytes(), "font/ttf")
-    declared = [a.path for a in campaign.assets]
-    extra = [campaign.brand.logo] if campaign.brand.logo else []
-    extra += [t.image.path for t in campaign.topics if t.image]
-    for relative in sorted(set(declared + extra)):
-        yield _file(
-            f"assets/{asset_name(relative)}",
-            (campaign.root / relative).read_bytes(),
-            "application/octet-stream",
-        )

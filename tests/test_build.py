@@ -1,0 +1,169 @@
+"""The build: manifest.json, reuse of unchanged products, --formats, and all-or-nothing output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loa import cli
+from loa.build import build
+from loa.readers import read_campaign
+from loa.renderers.article_html import ArticleHtmlRenderer
+from loa.renderers.base import Artifact, Job
+from loa_support import ROOTS, SOURCE_DATE_EPOCH, LoaCommand, edit, quick_formats, tree_digest
+
+CHANGED_TOPIC = "noi-tim-giup-do"
+
+
+def manifest(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def product_bytes(out: Path) -> dict[str, bytes]:
+    """Return every product file of a build by path."""
+    return {p["path"]: (out / p["path"]).read_bytes() for p in manifest(out)["products"]}
+
+
+def test_manifest_lists_every_product_with_a_matching_sha256(built_full: Path) -> None:
+    products = manifest(built_full)["products"]
+    assert products
+    for product in products:
+        assert {"path", "kind", "format", "topic", "audience", "sha256"} <= product.keys(), product
+        data = (built_full / product["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == product["sha256"], product["path"]
+        assert product["bytes"] == len(data)
+    paths = [p["path"] for p in products]
+    assert len(paths) == len(set(paths)), "two products share a path"
+
+
+def test_manifest_has_an_article_for_every_topic_and_audience(built_full: Path) -> None:
+    campaign, _ = read_campaign(ROOTS / "full")
+    articles = {
+        (p["topic"], p["audience"]) for p in manifest(built_full)["products"] if p["kind"] == "article"
+    }
+    assert articles == {(t.id, a) for t in campaign.topics for a in t.audiences}
+
+
+def test_manifest_describes_the_campaign_and_the_build_time(built_full: Path) -> None:
+    data = manifest(built_full)
+    assert data["campaign"]["id"] == "day-du"
+    assert data["campaign"]["base_url"].startswith("https://day-du.example.gov.vn")
+    assert [t["id"] for t in data["topics"]] == ["noi-tim-giup-do", "thong-tin-ca-nhan"]
+    assert {a["id"] for a in data["audiences"]} == {"tre-6-10", "tre-11-15", "cha-me", "giao-vien"}
+    built_at = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), dt.UTC)
+    assert data["built_at"] == built_at.isoformat(timespec="seconds")
+
+
+@pytest.fixture
+def previous_full(built_full: Path, tmp_path: Path) -> Path:
+    """A copy of the build of tests/roots/full, as the previous output of the next build."""
+    out = tmp_path / "_site"
+    shutil.copytree(built_full, out)
+    return out
+
+
+def rendered_products(out: Path) -> dict[str, dict[str, Any]]:
+    """Return the manifest entries of the products renderers made (not composed from others)."""
+    return {p["path"]: p for p in manifest(out)["products"] if p.get("input_hash")}
+
+
+def test_second_build_reuses_every_product_and_writes_the_same_bytes(previous_full: Path) -> None:
+    before, digest = product_bytes(previous_full), tree_digest(previous_full)
+    result = build(ROOTS / "full", out=previous_full, formats=quick_formats())
+    assert result.rendered == 0
+    assert result.reused == len(rendered_products(previous_full)) > 0, "every rendered product is reused"
+    assert len(result.products) == len(before)
+    assert product_bytes(previous_full) == before
+    assert tree_digest(previous_full) == digest, "the whole output, portal and search index included"
+
+
+def test_changing_one_topic_renders_only_that_topics_jobs(
+    copy_root: Callable[[str], Path], previous_full: Path
+) -> None:
+    root, out = copy_root("full"), previous_full
+    before = rendered_products(out)
+    edit(root / "topics" / f"{CHANGED_TOPIC}.md", "Dừng lại, không trả lời.", "Dừng lại, đừng trả lời.")
+    result = build(root, out=out, formats=quick_formats())
+    after = rendered_products(out)
+    # rendered from this topic, or from all the content (jobs without a topic)
+    depends = {path for path, p in before.items() if p["topic"] in (CHANGED_TOPIC, None)}
+    assert depends, "the changed topic has products"
+    assert result.rendered == len(depends)
+    assert result.reused == len(before) - len(depends)
+    unchanged = [
+        path for path in after if path not in depends and after[path]["sha256"] != before[path]["sha256"]
+    ]
+    assert unchanged == [], "products of other topics are reused as they were"
+    article = f"bai-viet/{CHANGED_TOPIC}/tre-11-15.html"
+    assert after[article]["sha256"] != before[article]["sha256"]
+    assert "đừng trả lời" in (out / article).read_text(encoding="utf-8")
+
+
+def test_article_html_format_alone_builds_no_portal(loa: LoaCommand, tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    run = loa("build", ROOTS / "full", "--out", out, "--formats", "article-html")
+    assert run.returncode == 0, run
+    products = manifest(out)["products"]
+    assert products and {p["kind"] for p in products} == {"article"}
+    for portal_file in ("index.html", "sitemap.xml", "feed.xml", "rss.xml", "pagefind", "chu-de", "tro-giup"):
+        assert not (out / portal_file).exists(), portal_file
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assets = {f for f in files if f.startswith("assets/")}
+    assert files == {p["path"] for p in products} | {"manifest.json"} | assets
+    for product in products:  # the articles stay whole without the portal: their images are there
+        page = out / product["path"]
+        for src in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8")):
+            assert (page.parent / src).resolve().is_file(), (product["path"], src)
+
+
+def fail_on_second_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the article renderer fail on its second job, as a renderer bug would mid-build."""
+    calls: list[str] = []
+    render = ArticleHtmlRenderer.render
+
+    def failing(self: ArticleHtmlRenderer, campaign: Any, job: Job) -> list[Artifact]:
+        calls.append(job.key)
+        if len(calls) == 2:
+            raise RuntimeError("hỏng giữa chừng")
+        return render(self, campaign, job)
+
+    monkeypatch.setattr(ArticleHtmlRenderer, "render", failing)
+    return calls
+
+
+def test_renderer_failing_mid_build_keeps_the_previous_output_and_exits_1(
+    copy_root: Callable[[str], Path],
+    previous_full: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root, out = copy_root("full"), previous_full
+    before = tree_digest(out)
+    edit(root / "topics" / f"{CHANGED_TOPIC}.md", "Dừng lại, không trả lời.", "Dừng lại, đừng trả lời.")
+    calls = fail_on_second_render(monkeypatch)
+    monkeypatch.chdir(tmp_path)  # no loa.yaml
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["loa", "build", str(root), "--out", str(out), "-f", "article-html,portal", "--workers", "1"],
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    assert len(calls) == 2, "the failure came after a product was rendered"
+    err = " ".join(capsys.readouterr().err.split())  # the console may wrap long lines
+    assert calls[1] in err and "hỏng giữa chừng" in err, "the message names the job"
+    assert "Traceback" not in err
+    assert tree_digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("._site")], "no staging left"
