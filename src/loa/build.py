@@ -12,7 +12,7 @@ from typing import Any
 
 from loa import model as m
 from loa.assets import asset_artifacts
-from loa.errors import BuildError, CampaignError, Diagnostic
+from loa.errors import BuildError, CampaignError, Diagnostic, Location
 from loa.executors import run_jobs
 from loa.lint import lint
 from loa.manifest import build_manifest, read_manifest
@@ -72,7 +72,8 @@ def build(
     check_output_folder(out)
     if units:
         campaign = with_units(campaign, units)
-    renderers = select_renderers(formats)
+    renderers, skipped = _usable(select_renderers(formats), explicit=bool(formats), source=source)
+    warnings = [*warnings, *skipped]
     jobs = [job for r in renderers for job in plan_jobs(r, campaign)]
     products, rendered = _render(campaign, renderers, jobs, _previous_outputs(out), workers, progress)
     reused = len(products) - rendered
@@ -111,6 +112,30 @@ def select_renderers(formats: Sequence[str] | None) -> list[Renderer]:
         names = ", ".join([*registry, *STAGES])
         raise BuildError(f"không có định dạng {', '.join(unknown)} — các định dạng có: {names}")
     return [registry[name]() for name in wanted]
+
+
+def _usable(
+    renderers: list[Renderer], *, explicit: bool, source: Path
+) -> tuple[list[Renderer], list[Diagnostic]]:
+    """Drop renderers this machine cannot run: an error when asked for by name, else a note."""
+    usable, notes = [], []
+    for renderer in renderers:
+        reason = renderer.unavailable_reason()
+        if reason is None:
+            usable.append(renderer)
+        elif explicit:
+            raise BuildError(f"không tạo được định dạng {renderer.name}: {reason}")
+        else:
+            notes.append(
+                Diagnostic(
+                    Location(source),
+                    "formats",
+                    f"bỏ qua {renderer.name}: {reason}",
+                    severity="info",
+                    code="renderer-unavailable",
+                )
+            )
+    return usable, notes
 
 
 def _wants(stage: str, formats: Sequence[str] | None) -> bool:

@@ -78,6 +78,10 @@ class Renderer(ABC):
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         """Return the artifacts of one job; pure, no files written."""
 
+    def unavailable_reason(self) -> str | None:
+        """Return why this renderer cannot run on this machine (a missing program, named), or None."""
+        return None
+
     def input_hash(self, job: Job, fingerprints: Fingerprints) -> str:
         """Return a hash of everything the job's output depends on."""
         parts = [self.name, self.version, job.key, repr(job.options), fingerprints.of(job)]
