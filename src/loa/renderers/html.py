@@ -89,4 +89,5 @@ def template_environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["vndate"] = lambda d: f"{d:%d/%m/%Y}" if d else ""
+    env.filters["asset"] = asset_output_path
     return env

@@ -6,24 +6,17 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
-
-from fontpkg_be_vietnam_pro import ROOT as FONT_ROOT
 
 from loa import model as m
 from loa.readers.markdown import block_text
 from loa.renderers.base import Artifact
 from loa.renderers.context import help_context, topic_context
 from loa.renderers.html import asset_output_path, template_environment
+from loa.renderers.webfonts import VIETNAMESE, woff_subset
 from loa.site.search import fold_d
 
-FONT_FILES = (
-    "BeVietnamPro-Regular.ttf",
-    "BeVietnamPro-SemiBold.ttf",
-    "BeVietnamPro-Bold.ttf",
-    "BeVietnamPro-Italic.ttf",
-)
+FONT_WEIGHTS = ("Regular", "Italic", "SemiBold", "Bold")
 AUDIENCE_ORDER = ("children", "parents", "teachers", "officials", "businesses", "public")
 
 
@@ -211,5 +204,7 @@ def _static_files(campaign: m.Campaign) -> Iterator[Artifact]:
                 entry.read_bytes(),
                 "text/css" if entry.name.endswith(".css") else "application/octet-stream",
             )
-    for name in FONT_FILES:
-        yield _file(f"static/fonts/{name}", (Path(FONT_ROOT) / "files" / name).read_bytes(), "font/ttf")
+    text = campaign.model_dump_json()  # every character the pages can show stays in the subset
+    chars = "".join(sorted(set(VIETNAMESE) | {c for c in text if c.isprintable()}))
+    for weight in FONT_WEIGHTS:
+        yield _file(f"static/fonts/BeVietnamPro-{weight}.woff", woff_subset(weight, chars), "font/woff")
