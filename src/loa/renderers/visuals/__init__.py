@@ -1,0 +1,1 @@
+"""Posters, infographics and social cards: Typst templates filled from the model, at exact sizes."""
