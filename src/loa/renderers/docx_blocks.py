@@ -60,7 +60,7 @@ class DocxBody:
         words = [n for n in nodes if not isinstance(n, m.InlineImage | m.LineBreak)]
         if images and not any(not isinstance(n, m.Text) or n.text.strip() for n in words):
             for image in images:
-                self.figure(container, image.path, image.alt, base="topics")
+                self.figure(container, image.path, image.alt)
             return
         self.inlines(container.add_paragraph(style=style), nodes)
 

@@ -15,7 +15,7 @@ PPI = 150
 def campaign_path(path: str, *, base: str = "") -> str | None:
     """Return a path relative to the campaign folder, or None for a web address or a path outside it.
 
-    Body images are written relative to the topic file (base "topics"); assets relative to the root.
+    The reader already stores every path (assets, covers, body images) relative to the root.
     """
     if "://" in path or path.startswith(("data:", "/")):
         return None

@@ -69,7 +69,7 @@ def _figures(root: Path, block: m.Block) -> list[dict[str, Any]] | None:
     words = [n for n in block.children if not isinstance(n, m.InlineImage | m.LineBreak)]
     if not images or any(not isinstance(n, m.Text) or n.text.strip() for n in words):
         return None
-    found = [(existing_path(root, i.path, base="topics"), i.alt) for i in images]
+    found = [(existing_path(root, i.path), i.alt) for i in images]
     return [{"kind": "figure", "path": path, "alt": alt} for path, alt in found if path]
 
 
@@ -80,7 +80,7 @@ def _node(root: Path, node: Any) -> Any:
         return node
     node = {k: _node(root, v) for k, v in node.items() if k != "line"}
     if node.get("kind") == "image":
-        node["path"] = existing_path(root, node["path"], base="topics")
+        node["path"] = existing_path(root, node["path"])
     if node.get("kind") == "link" and not str(node["href"]).startswith(LINK_SCHEMES):
         node["href"] = None
     return node
