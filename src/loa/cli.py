@@ -79,9 +79,10 @@ def check_command(
     loaded, warnings = check(source, strict=strict or settings.strict)
     _print_diagnostics(warnings)
     count = sum(len(q.questions) for q in loaded.quizzes)
+    warned = len([w for w in warnings if w.severity == "warning"])
     out_console.print(
-        f"[green]✓[/] {source}: {len(loaded.topics)} chủ đề, {len(loaded.audiences)} "
-        f"đối tượng, {count} câu hỏi; {len([w for w in warnings if w.severity == 'warning'])} cảnh báo."
+        f"[green]✓[/] {source}: {len(loaded.topics)} chủ đề, {len(loaded.audiences)} đối tượng, "
+        f"{count} câu hỏi, {len(loaded.lessons)} giáo án; {warned} cảnh báo."
     )
 
 

@@ -29,7 +29,7 @@ SCARE_WORDS = (
 # Words per sentence a reader of this age can follow (Vietnamese words are space-separated
 # syllables); the average and the longest sentence are both checked.
 READING_LIMITS = ((10, 16, 26), (15, 22, 34), (18, 28, 45))
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+|\n+")
 
 
 def lint(campaign: m.Campaign, *, today: dt.date) -> list[Diagnostic]:

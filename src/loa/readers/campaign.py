@@ -16,9 +16,9 @@ from loa.readers.source import SourceProblem, YamlDocument, parse_yaml, read_tex
 T = TypeVar("T", bound=BaseModel)
 
 
-def read_campaign(folder: Path) -> tuple[m.Campaign, list[Diagnostic]]:
+def read_campaign(folder: Path | str) -> tuple[m.Campaign, list[Diagnostic]]:
     """Return the campaign and its reader warnings; raise CampaignError listing every error."""
-    reader = _Reader(folder)
+    reader = _Reader(Path(folder))
     campaign = reader.read()
     errors = [d for d in reader.diagnostics if d.severity == "error"]
     if errors or campaign is None:
