@@ -40,9 +40,13 @@ def base_url(portal_site: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the session (never Playwright's downloaded browsers)."""
+    """One headless Debian Chromium per test module (never Playwright's downloaded browsers).
+
+    Module scope, not session: Playwright's sync API allows one running instance per thread, and
+    other test modules (slides, web) start their own.
+    """
     executable = chromium_path()
     if executable is None:
         unavailable("Chromium is not installed (apt-get install chromium, or set LOA_CHROMIUM)")

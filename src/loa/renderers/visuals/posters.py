@@ -58,20 +58,22 @@ class PosterRenderer(Renderer):
         return [a for size in PAPER_SIZES for a in self.render_size(campaign, topic, job, size)]
 
     def render_size(self, campaign: m.Campaign, topic: m.Topic, job: Job, size: PaperSize) -> list[Artifact]:
-        """Return the PDF of one paper size and its PNG preview."""
+        """Return the PDF of one paper size and its PNG preview (units' copies are for print: PDF only)."""
         data = poster_data(campaign, topic, unit_of(campaign, job), size)
         stem = pack_path(job, f"ap-phich/{topic.id}/{size.slug}")
         title = f"{topic.title} — {size.product}"
         pdf = compile_typst("poster.typ", data, root=campaign.root, format="pdf", preludes=("brand.typ",))[0]
+        pdf_artifact = Artifact(
+            path=f"{stem}.pdf", data=pdf, kind=self.kind, format="pdf", media_type=self.media_type,
+            title=title, topic=topic.id,
+        )  # fmt: skip
+        if job.unit:
+            return [pdf_artifact]  # the shared preview shows the layout; rasterising per unit is waste
         png = compile_typst(
             "poster.typ", data, root=campaign.root, format="png", ppi=PREVIEW_PPI, preludes=("brand.typ",)
         )[0]
         width, height = size.pixels()
         alt = alt_text(f"{size.product} (ảnh xem trước)", data, data["messages"])
-        pdf_artifact = Artifact(
-            path=f"{stem}.pdf", data=pdf, kind=self.kind, format="pdf", media_type=self.media_type,
-            title=title, topic=topic.id,
-        )  # fmt: skip
         png_artifact = Artifact(
             path=f"{stem}.png", data=png, kind=self.kind, format="png", media_type="image/png",
             title=title, topic=topic.id, width=width, height=height, alt=alt,
