@@ -28,7 +28,7 @@ SOURCE_DATE_EPOCH = "1780000000"
 """Fixed build time, so two builds of the same source are byte-identical."""
 SETTINGS_VARIABLES = frozenset(f"LOA_{name.upper()}" for name in Settings.model_fields)
 """LOA_* variables that change settings; removed around each test so the runner's do not leak."""
-SLOW_FORMATS = frozenset({"video"})
+SLOW_FORMATS = frozenset({"video", "bulletin"})  # encoded media have their own tests
 """Formats the builds here leave out: encoding an MP4 takes tens of seconds; its own tests cover it."""
 
 

@@ -271,11 +271,34 @@ def test_qr_code_leads_to_the_topic_page(path: str, tmp_path: Path) -> None:
 
 def test_cobranded_poster_names_the_unit_and_its_qr_carries_the_unit_code(tmp_path: Path) -> None:
     source = with_unit(campaign())
-    pdf, png = PosterRenderer().render(source, Job("posters", TOPIC, unit="thcs-le-loi"))[:2]
+    artifacts = PosterRenderer().render(source, Job("posters", TOPIC, unit="thcs-le-loi"))
+    assert [a.format for a in artifacts] == ["pdf", "pdf"], "a unit's copies are print PDFs only"
+    pdf = artifacts[0]
     assert pdf.path == f"don-vi/thcs-le-loi/ap-phich/{TOPIC}/a4.pdf"
     text = pdf_text(pdf.data)
     assert "Trường THCS Lê Lợi" in text and "Cô Lan phụ trách: 0276 3822 000" in text
-    assert decode_qr(png.data, tmp_path) == [TOPIC_URL + "?dv=thcs-le-loi"]
+    assert decode_qr(pdf_page_png(pdf.data, tmp_path), tmp_path) == [TOPIC_URL + "?dv=thcs-le-loi"]
+
+
+def pdf_page_png(data: bytes, tmp_path: Path) -> bytes:
+    """Return the first page of a PDF as a 150 ppi PNG (poppler's pdftoppm)."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm is not installed (apt-get install poppler-utils): cannot read the PDF")
+    (tmp_path / "poster.pdf").write_bytes(data)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "150",
+            "-singlefile",
+            str(tmp_path / "poster.pdf"),
+            str(tmp_path / "poster"),
+        ],
+        check=True,
+    )
+    return (tmp_path / "poster.png").read_bytes()
 
 
 def test_qr_svg_is_error_correction_m_with_a_four_module_quiet_zone() -> None:
