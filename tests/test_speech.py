@@ -297,3 +297,14 @@ def test_cloud_engine_takes_url_and_key_from_the_environment(monkeypatch: pytest
     assert "LOA_TTS_KEY" in str(CloudEngine().unavailable_reason())
     monkeypatch.setenv("LOA_TTS_KEY", "k")
     assert CloudEngine().unavailable_reason() is None
+
+
+def test_the_campaign_chooses_the_voice_and_the_environment_overrides_it() -> None:
+    chosen = ("espeak-ng", "vi-vn-x-central")
+    assert speech_choice({}, campaign=chosen) == ("espeak-ng", "vi-vn-x-central")
+    assert speech_choice({"LOA_SPEECH_VOICE": "vi-vn-x-south"}, campaign=chosen) == (
+        "espeak-ng",
+        "vi-vn-x-south",
+    )
+    # Another engine from the environment does not inherit a voice meant for the campaign's engine.
+    assert speech_choice({"LOA_SPEECH_ENGINE": "cloud"}, campaign=chosen)[1] != "vi-vn-x-central"

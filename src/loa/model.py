@@ -205,6 +205,13 @@ class Asset(Frozen):
     """Tác giả hoặc giấy phép sử dụng của hình ảnh."""
 
 
+class SpeechSettings(Frozen):
+    engine: Literal["espeak-ng", "piper", "cloud"] = "espeak-ng"
+    """Bộ đọc cho lời dẫn video và bản tin truyền thanh: espeak-ng (mặc định), piper hoặc cloud."""
+    voice: str | None = None
+    """Giọng: vi (Bắc), vi-vn-x-central (Trung), vi-vn-x-south (Nam), hoặc tệp giọng .onnx của Piper."""
+
+
 class Portal(Frozen):
     base_url: str = "https://loa.example.gov.vn"
     """Địa chỉ công khai của cổng thông tin, dùng cho sitemap, feed, thẻ Open Graph và mã QR."""
@@ -235,6 +242,8 @@ class CampaignSource(Frozen):
     """Các luật, nghị định mà nội dung trích dẫn, kèm ngày hiệu lực."""
     assets: tuple[Asset, ...] = ()
     """Hình ảnh và logo, mỗi tệp kèm văn bản thay thế (alt)."""
+    speech: SpeechSettings = SpeechSettings()
+    """Bộ đọc và giọng đọc; biến môi trường LOA_SPEECH_ENGINE, LOA_SPEECH_VOICE được ưu tiên."""
     portal: Portal = Portal()
     """Cài đặt cổng thông tin."""
 

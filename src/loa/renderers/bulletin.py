@@ -52,7 +52,7 @@ class BulletinRenderer(Renderer):
         return ffmpeg_unavailable_reason() or make_engine(engine, voice).unavailable_reason()
 
     def plan(self, campaign: m.Campaign) -> list[Job]:
-        engine, voice = speech_choice()
+        engine, voice = speech_choice(campaign=(campaign.speech.engine, campaign.speech.voice))
         return [Job(self.name, t.id, options=(("speech", f"{engine}:{voice}"),)) for t in campaign.topics]
 
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:

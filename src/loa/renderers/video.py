@@ -115,7 +115,7 @@ class VideoRenderer(Renderer):
         return ffmpeg_unavailable_reason() or make_engine(engine, voice).unavailable_reason()
 
     def plan(self, campaign: m.Campaign) -> list[Job]:
-        engine, voice = speech_choice()
+        engine, voice = speech_choice(campaign=(campaign.speech.engine, campaign.speech.voice))
         sizes = video_sizes(os.environ)
         return [
             Job(self.name, topic.id, options=(("size", size), ("speech", f"{engine}:{voice}")))

@@ -33,17 +33,21 @@ __all__ = [
 ]
 
 
-def speech_choice(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
-    """Return (engine, voice) chosen by LOA_SPEECH_ENGINE and LOA_SPEECH_VOICE; espeak-ng "vi" by default."""
+def speech_choice(
+    environ: Mapping[str, str] | None = None, *, campaign: tuple[str, str | None] | None = None
+) -> tuple[str, str]:
+    """Return (engine, voice): LOA_SPEECH_ENGINE/VOICE, else the campaign's choice, else espeak-ng "vi"."""
     env = os.environ if environ is None else environ
-    name = env.get("LOA_SPEECH_ENGINE", "").strip() or DEFAULT_ENGINE
+    chosen_engine, chosen_voice = campaign or (DEFAULT_ENGINE, None)
+    name = env.get("LOA_SPEECH_ENGINE", "").strip() or chosen_engine
     if name == "espeak":
         name = EspeakEngine.name
     if name not in ENGINES:
         raise SpeechError(
             f"LOA_SPEECH_ENGINE={name}: không có bộ đọc này — chọn một trong {', '.join(ENGINES)}"
         )
-    return name, env.get("LOA_SPEECH_VOICE", "").strip() or ENGINES[name].default_voice
+    voice = env.get("LOA_SPEECH_VOICE", "").strip() or (chosen_voice if name == chosen_engine else None)
+    return name, voice or ENGINES[name].default_voice
 
 
 def make_engine(name: str, voice: str | None = None, *, speed: int | None = None) -> SpeechEngine:
