@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +281,41 @@ def test_same_input_gives_the_same_bulletin_bytes(
 ) -> None:
     again = BulletinRenderer().render(campaign, Job("bulletin", TOPIC, options=(("speech", "espeak-ng:vi"),)))
     assert [a.data for a in again] == [a.data for a in bulletin[0]]
+
+
+@pytest.mark.browser
+def test_clip_plays_in_chromium_with_its_vietnamese_subtitles(landscape: Rendered) -> None:
+    chromium = Path(os.environ.get("LOA_CHROMIUM", "/usr/bin/chromium"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # type: ignore[assignment]
+    if sync_playwright is None or not chromium.is_file():
+        if os.environ.get("LOA_REQUIRE_SERVICES") == "1":
+            pytest.fail("Chromium and Playwright are required (LOA_REQUIRE_SERVICES=1)")
+        pytest.skip("needs Debian's Chromium and Playwright to play the clip")
+    _, clip = landscape
+    page_html = (
+        '<video id="v" muted src="clip.mp4"><track kind="subtitles" srclang="vi" src="clip.vtt"></video>'
+    )
+    (clip.parent / "clip.html").write_text(page_html, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(clip.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/clip.html")
+            page.wait_for_function("document.getElementById('v').readyState >= 1", timeout=20_000)
+            assert page.evaluate("[v.videoWidth, v.videoHeight]") == [1280, 720]
+            page.evaluate("v.textTracks[0].mode = 'hidden'; v.play()")
+            page.wait_for_function("v.currentTime > 1", timeout=20_000)
+            assert page.evaluate("v.error") is None
+            page.wait_for_function("v.textTracks[0].cues && v.textTracks[0].cues.length > 3", timeout=20_000)
+            assert "111" in page.evaluate("Array.from(v.textTracks[0].cues).map(c => c.text).join(' ')")
+            browser.close()
+    finally:
+        server.shutdown()
