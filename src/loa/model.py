@@ -215,6 +215,8 @@ class SpeechSettings(Frozen):
 class Portal(Frozen):
     base_url: str = "https://loa.example.gov.vn"
     """Địa chỉ công khai của cổng thông tin, dùng cho sitemap, feed, thẻ Open Graph và mã QR."""
+    quiz_api: str | None = None
+    """Địa chỉ API nhận kết quả câu đố ẩn danh (…/api/quiz-results); để trống thì câu đố không gửi gì."""
 
 
 class CampaignSource(Frozen):

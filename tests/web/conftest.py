@@ -41,6 +41,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     settings.INSTALLED_APPS  # noqa: B018 - loads the settings, so pytest-django sees them configured
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # A file, not shared-cache memory: parallel writers then queue for the lock as in production.
+        test_file = os.path.join(os.environ["LOA_DATA_DIR"], "test.sqlite3")
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_file
     _setup_django(config)
 
 

@@ -155,3 +155,17 @@ def test_the_login_and_dashboard_pages_fit_a_phone(browser, demo) -> None:
     page = _sign_in(browser, demo, "phuong.longan", width=390)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     _check(page, "dashboard-mobile")
+
+
+def test_a_leader_drills_down_from_the_province_to_a_commune(browser, demo) -> None:
+    page = _sign_in(browser, demo, "lanhdao")
+    table = page.locator("#dia-ban")
+    link = table.locator("tbody a").first
+    commune = link.inner_text()
+    link.click()
+    assert page.locator(".crumbs [aria-current=page]").inner_text() == commune
+    assert page.get_by_role("heading", name="Từng đơn vị nhận").is_visible()
+    _check(page, "dashboard-commune")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất tiến độ (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

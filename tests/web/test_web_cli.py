@@ -57,3 +57,11 @@ def test_production_settings_pass_the_deploy_check(loa, tmp_path) -> None:
 def test_the_embedded_default_warns_what_to_set_for_production(loa, tmp_path) -> None:
     run = loa("web", "check", "--deploy", env={"LOA_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""})
     assert "loa.W001" in run.output and "loa.W002" in run.output
+
+
+def test_the_models_and_migrations_agree(db) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())  # exits 1 on a missing one

@@ -113,3 +113,26 @@ def test_the_chart_escapes_labels_and_scales_bars() -> None:
     svg = bar_chart([("<b>Phường</b>", 50.0), ("Xã", 100.0)], title="Tỷ lệ", max_value=100, suffix="%")
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert 'width="150.0"' in svg and 'width="300.0"' in svg and "100%" in svg and 'role="img"' in svg
+
+
+def test_the_dashboard_drills_down_from_province_to_commune_to_unit(client, login, tree) -> None:
+    from factories import create_user
+
+    from loa.web.access.models import Role
+
+    dispatch = create_dispatch(
+        tree.issuer, units=[tree.education, tree.school_long_an, tree.police_long_an, tree.school_tan_an]
+    )
+    delivery = dispatch.deliveries.get(unit=tree.school_long_an)
+    create_report(delivery, status=S.SUBMITTED, submitted_on=timezone.localdate(), children_11_15=40)
+    login(create_user("lanhdao", role=Role.LEADER, unit=tree.tay_ninh))
+    page = client.get(f"/chi-so/?cv={dispatch.pk}").content.decode()
+    assert f'href="?cv={dispatch.pk}&amp;dv={tree.long_an.pk}"' in page  # each commune links down
+    page = client.get(f"/chi-so/?cv={dispatch.pk}&dv={tree.long_an.pk}").content.decode()
+    assert 'aria-current="page">Phường Long An<' in page  # the breadcrumb
+    assert "Từng đơn vị nhận" in page and f'href="/don-vi/{tree.police_long_an.pk}/"' in page
+    assert "Trường THCS Tân An" not in page and "Sở Giáo dục" not in page  # outside the commune
+    assert ">50,0%<" in page and ">40<" in page  # 1 of 2 reported; reach only of Long An
+    ward = create_user("phuong", role=Role.LEADER, unit=tree.tan_an)
+    login(ward)
+    assert client.get(f"/chi-so/?cv={dispatch.pk}&dv={tree.long_an.pk}").status_code == 404

@@ -59,6 +59,8 @@ def foreign_objects(world, username):
         ("get", reverse("staff:pack-file", args=[dispatch.pk, "bai-viet/x.html"])),
         ("get", reverse("staff:dashboard-dispatch", args=[dispatch.pk])),
         ("get", reverse("staff:export-csv", args=[dispatch.pk])),
+        ("get", reverse("staff:export-xlsx", args=[dispatch.pk])),
+        ("get", reverse("staff:export-report", args=[dispatch.pk])),
         ("post", reverse("staff:acknowledge", args=[delivery.pk])),
         ("get", reverse("staff:report-create", args=[delivery.pk])),
         ("get", reverse("staff:report", args=[report.pk])),

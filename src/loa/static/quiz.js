@@ -1,4 +1,6 @@
-// Portal quiz: instant feedback and a score, all in the browser. Nothing is stored or sent.
+// Portal quiz: instant feedback and a score, all in the browser. Nothing is stored; when the campaign
+// configures a results API (data-api) and the page was opened with a class code (?ma=27700-THCS/6A),
+// the score alone is posted once per completed quiz — and the quiz never waits for or depends on it.
 (function () {
   var form = document.querySelector("[data-quiz]");
   if (!form) { return; }
@@ -33,6 +35,29 @@
     result.hidden = false;
     result.querySelector("h2").setAttribute("tabindex", "-1");
     result.querySelector("h2").focus();
+    sendResult();
+  }
+
+  function sendResult() {
+    try {
+      var api = form.dataset.api;
+      var code = new URLSearchParams(window.location.search).get("ma") || "";
+      if (!api || !window.fetch || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,19})?$/.test(code)) { return; }
+      fetch(api, {
+        method: "POST", keepalive: true, credentials: "omit", mode: "cors",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ submission_id: newId(), quiz: form.dataset.quizId, audience: form.dataset.audience,
+                               code: code, score: correct, answers: questions.length })
+      }).catch(function () {});  // offline or API down: the quiz has already shown its result
+    } catch (e) { /* never let reporting break the quiz */ }
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
   result.querySelector("[data-restart]").addEventListener("click", function () {

@@ -8,6 +8,9 @@ LOA_DEBUG         1 to turn debugging on (off by default)
 LOA_ALLOWED_HOSTS comma-separated host names (default: 127.0.0.1,localhost,[::1])
 LOA_HTTPS         1 behind HTTPS: secure cookies, HSTS and redirect to https
 LOA_ADMIN_2FA     0 to let issuer administrators work without a TOTP second factor (default 1)
+LOA_QUIZ_CORS_ORIGINS  comma-separated origins (https://portal.example) allowed to post quiz results
+LOA_QUIZ_BURST / LOA_QUIZ_RATE  quiz API token bucket per client: size and refill per second
+LOA_EMAIL_BACKEND / LOA_EMAIL_FROM / LOA_SITE_URL  reminder e-mails: backend, sender, links
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "loa.web.dispatches",
     "loa.web.reports",
     "loa.web.dashboard",
+    "loa.web.quiz",
     "loa.web.staff",
 ]
 
@@ -119,6 +123,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("LOA_DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers queue for the file lock instead of failing (the quiz API takes parallel posts).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -159,6 +166,13 @@ FILE_UPLOAD_HANDLERS = [
 ]
 LOA_PHOTO_MAX_BYTES = int(os.environ.get("LOA_PHOTO_MAX_BYTES", str(12 * 1024 * 1024)))
 
+# Quiz results API: origins of the portal allowed to call it, and the per-client token bucket.
+LOA_QUIZ_CORS_ORIGINS = [
+    o.strip().rstrip("/") for o in os.environ.get("LOA_QUIZ_CORS_ORIGINS", "").split(",") if o.strip()
+]
+LOA_QUIZ_BURST = float(os.environ.get("LOA_QUIZ_BURST", "120"))
+LOA_QUIZ_RATE = float(os.environ.get("LOA_QUIZ_RATE", "2"))
+
 # Sessions: 30 minutes idle, renewed on each request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -178,6 +192,10 @@ X_FRAME_OPTIONS = "DENY"
 OTP_TOTP_ISSUER = "Loa"
 
 EMAIL_BACKEND = os.environ.get("LOA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("LOA_EMAIL_FROM", "Loa <no-reply@localhost>")
+LOA_SITE_URL = os.environ.get(
+    "LOA_SITE_URL", ""
+)  # links in reminder e-mails, e.g. https://loa.example.gov.vn
 
 LOGGING = {
     "version": 1,

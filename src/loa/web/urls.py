@@ -8,6 +8,8 @@ from django_otp.admin import OTPAdminSite
 
 from loa.web.dashboard import views as dashboard
 from loa.web.dispatches import views as dispatches
+from loa.web.quiz import api as quiz_api
+from loa.web.quiz.openapi import openapi_json
 from loa.web.reports import views as reports
 from loa.web.staff import views as staff
 
@@ -42,6 +44,8 @@ staff_patterns = [
     path("chi-so/", dashboard.dashboard, name="dashboard"),
     path("chi-so/cong-van/<int:pk>/", dashboard.dashboard, name="dashboard-dispatch"),
     path("chi-so/cong-van/<int:pk>/tien-do.csv", dashboard.export_csv, name="export-csv"),
+    path("chi-so/cong-van/<int:pk>/tien-do.xlsx", dashboard.export_xlsx, name="export-xlsx"),
+    path("chi-so/cong-van/<int:pk>/bao-cao.docx", dashboard.export_report_docx, name="export-report"),
     path("don-vi/", staff.unit_list, name="units"),
     path("don-vi/<int:pk>/", staff.unit_detail, name="unit"),
     path("nhat-ky/", staff.audit_log, name="audit"),
@@ -49,6 +53,8 @@ staff_patterns = [
 
 urlpatterns = [
     path("", include((staff_patterns, "staff"))),
+    path("api/quiz-results", quiz_api.quiz_results, name="api-quiz-results"),
+    path("api/openapi.json", openapi_json, name="api-openapi"),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

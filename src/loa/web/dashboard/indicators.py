@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
@@ -163,3 +164,27 @@ def schools_with_session(schools: QuerySet[OrgUnit], reports: QuerySet[ActivityR
     """Return the share of schools that held at least one class session (Program 830's first target)."""
     held = reports.filter(status__in=COUNTED, kind=ActivityKind.CLASS_SESSION, unit__in=schools)
     return Rate(held.values("unit").distinct().count(), schools.count())
+
+
+@dataclass(frozen=True)
+class LearningRow:
+    """Anonymous quiz results of one school/class code on one quiz."""
+
+    code: str
+    quiz: str
+    results: int
+    correct: Rate  # correct answers over answers given, over every result
+
+    @property
+    def average_percent(self) -> float | None:
+        return self.correct.percent
+
+
+def learning_by_code(results: QuerySet[Any], *, limit: int = 50) -> list[LearningRow]:
+    """Return the average score and number of results per school/class code and quiz, most results first."""
+    rows = (
+        results.values("code", "quiz")
+        .annotate(n=Count("pk"), right=Sum("score"), given=Sum("answers"))
+        .order_by("-n", "code", "quiz")[:limit]
+    )
+    return [LearningRow(r["code"], r["quiz"], r["n"], Rate(int(r["right"]), int(r["given"]))) for r in rows]

@@ -1,4 +1,4 @@
-"""The dashboard: rates, reach and laggards of a dispatch over the user's subtree, and a CSV export."""
+"""The dashboard: rates, reach and laggards of a dispatch in the user's subtree; CSV, XLSX, DOCX exports."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from loa.web.access.decorators import staff_required
 from loa.web.access.scoping import get_scoped_or_404, scoped
-from loa.web.dashboard import charts
+from loa.web.dashboard import charts, exports
 from loa.web.dashboard import indicators as ind
 from loa.web.dispatches.models import Delivery, Dispatch
+from loa.web.dispatches.views import DOCX
+from loa.web.quiz.models import QuizResult
 from loa.web.reports.models import ActivityReport
 from loa.web.units.models import OrgUnit, UnitKind
 
@@ -26,18 +28,46 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     dispatch = get_scoped_or_404(Dispatch.objects.all(), request.user, pk=pk) if pk else sent.first()
     today = timezone.localdate()
     context: dict[str, object] = {"dispatches": sent[:50], "dispatch": dispatch, "today": today}
+    # Drill-down: ?dv=<unit> narrows every figure to that unit's subtree (province → commune → unit).
+    focus_pk = request.GET.get("dv", "")
+    focus = (
+        get_scoped_or_404(OrgUnit.objects.all(), request.user, pk=int(focus_pk))
+        if focus_pk.isdigit()
+        else None
+    )
+    under = {"unit__path__startswith": focus.path} if focus else {}
+    context["focus"] = focus
+    context["trail"] = _trail(request, focus)
+    context["learning"] = ind.learning_by_code(scoped(QuizResult.objects.filter(**under), request.user))
     if dispatch is not None:
-        context |= _dispatch_indicators(request, dispatch, today)
+        context |= _dispatch_indicators(request, dispatch, today, under)
     return render(request, "dashboard/index.html", context)
 
 
-def _dispatch_indicators(request: HttpRequest, dispatch: Dispatch, today: date) -> dict[str, object]:
-    statuses = ind.recipient_statuses(scoped(Delivery.objects.filter(dispatch=dispatch), request.user))
-    reports = scoped(ActivityReport.objects.filter(delivery__dispatch=dispatch), request.user)
+def _trail(request: HttpRequest, focus: OrgUnit | None) -> list[OrgUnit]:
+    """The focus unit and those above it that the user may see, top first (the breadcrumb)."""
+    if focus is None:
+        return []
+    return list(scoped(OrgUnit.objects.filter(pk__in=focus.ancestor_ids), request.user).order_by("depth"))
+
+
+def _dispatch_indicators(
+    request: HttpRequest, dispatch: Dispatch, today: date, under: dict[str, str]
+) -> dict[str, object]:
+    statuses = ind.recipient_statuses(
+        scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
+    )
+    reports = scoped(ActivityReport.objects.filter(delivery__dispatch=dispatch, **under), request.user)
     schools = scoped(
-        OrgUnit.objects.filter(kind=UnitKind.SCHOOL, deliveries__dispatch=dispatch), request.user
+        OrgUnit.objects.filter(
+            kind=UnitKind.SCHOOL,
+            deliveries__dispatch=dispatch,
+            **{k.removeprefix("unit__"): v for k, v in under.items()},
+        ),
+        request.user,
     )
     areas = ind.rates_by_area(statuses)
+    by_unit = sorted(statuses, key=lambda s: (s.reported, s.on_time, s.delivery.unit.name))
     reach = ind.reach_by_audience(reports)
     return {
         "recipients": len(statuses),
@@ -47,6 +77,7 @@ def _dispatch_indicators(request: HttpRequest, dispatch: Dispatch, today: date) 
         "schools": ind.schools_with_session(schools, reports),
         "levels": ind.rates_by_level(statuses),
         "areas": areas,
+        "by_unit": by_unit if len(areas) <= 1 else [],
         "reach": reach,
         "reach_total": sum(v for _, v in reach),
         "laggards": [(s, s.days_late(today)) for s in ind.laggards(statuses, today=today)],
@@ -96,4 +127,22 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 s.reports,
             ]
         )
+    return response
+
+
+@staff_required
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = get_scoped_or_404(Dispatch.objects.all(), request.user, pk=pk)
+    data = exports.render_xlsx(exports.progress(dispatch, request.user))
+    response = HttpResponse(data, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tien-do-cong-van-{dispatch.pk}.xlsx"'
+    return response
+
+
+@staff_required
+def export_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = get_scoped_or_404(Dispatch.objects.all(), request.user, pk=pk)
+    data = exports.render_report_docx(exports.progress(dispatch, request.user), request.user)
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-cong-van-{dispatch.pk}.docx"'
     return response

@@ -146,3 +146,33 @@ class Delivery(models.Model):
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Reminder(models.Model):
+    """One reminder e-mail sent about one delivery on one day: the record that makes
+    `send_reminders` idempotent per day (a second run the same day finds it and sends nothing)."""
+
+    scope_lookups: ClassVar[tuple[str, ...]] = ("delivery__unit__path",)
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", _("Sắp đến hạn")
+        OVERDUE = "overdue", _("Quá hạn")
+        ESCALATED = "escalated", _("Báo đơn vị cấp trên")
+
+    delivery = models.ForeignKey(
+        Delivery, models.CASCADE, related_name="reminders", verbose_name=_("nơi nhận")
+    )
+    kind = models.CharField(_("loại nhắc"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("ngày gửi"))
+    recipients = models.TextField(_("địa chỉ nhận"), blank=True)
+    sent_at = models.DateTimeField(_("thời điểm gửi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc")
+        verbose_name_plural = _("thư nhắc")
+        constraints = (
+            models.UniqueConstraint(fields=["delivery", "kind", "sent_on"], name="one_reminder_a_day"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.delivery} — {self.sent_on:%d/%m/%Y}"

@@ -1,0 +1,366 @@
+"""Exports of a dispatch's progress over the user's subtree: XLSX (one row per recipient and a
+summary sheet) and the official report as DOCX in the Decree 30/2020 layout, with a chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from loa.web.access.scoping import membership_of, scoped
+from loa.web.dashboard import charts
+from loa.web.dashboard import indicators as ind
+from loa.web.dispatches.models import Delivery, Dispatch
+from loa.web.quiz.models import QuizResult
+from loa.web.reports.models import AUDIENCE_FIELDS, ActivityReport
+from loa.web.units.models import OrgUnit, UnitKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Progress:
+    """Everything the exports say about one dispatch, counted over what the user may see."""
+
+    dispatch: Dispatch
+    today: dt.date
+    statuses: list[ind.RecipientStatus]
+    areas: dict[int, OrgUnit]  # delivery pk → its area (commune, or the province)
+    reach_by_delivery: dict[int, dict[str, int]]
+    reach: list[tuple[str, int]]
+    area_rows: list[ind.AreaRow]
+    schools: ind.Rate
+    learning: list[ind.LearningRow]
+
+    @property
+    def reporting(self) -> ind.Rate:
+        return ind.reporting_rate(self.statuses)
+
+    @property
+    def on_time(self) -> ind.Rate:
+        return ind.on_time_rate(self.statuses)
+
+    @property
+    def acknowledged(self) -> ind.Rate:
+        return ind.acknowledgement_rate(self.statuses)
+
+
+def progress(dispatch: Dispatch, user: Any) -> Progress:
+    """Count a dispatch's progress in the user's subtree (foreign deliveries and reports never enter)."""
+    statuses = ind.recipient_statuses(scoped(Delivery.objects.filter(dispatch=dispatch), user))
+    reports = scoped(ActivityReport.objects.filter(delivery__dispatch=dispatch), user)
+    per_delivery = (
+        reports.filter(status__in=ind.COUNTED)
+        .values("delivery")
+        .annotate(**{name: Sum(name) for name, _ in AUDIENCE_FIELDS})
+    )
+    reach_by_delivery = {
+        row["delivery"]: {name: int(row[name] or 0) for name, _ in AUDIENCE_FIELDS} for row in per_delivery
+    }
+    ancestor_ids = {i for s in statuses for i in s.delivery.unit.ancestor_ids[:2]}
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ancestor_ids)}
+    schools = scoped(OrgUnit.objects.filter(kind=UnitKind.SCHOOL, deliveries__dispatch=dispatch), user)
+    return Progress(
+        dispatch=dispatch,
+        today=timezone.localdate(),
+        statuses=statuses,
+        areas={s.delivery.pk: ind.area_of(s.delivery.unit, units) for s in statuses},
+        reach_by_delivery=reach_by_delivery,
+        reach=ind.reach_by_audience(reports),
+        area_rows=ind.rates_by_area(statuses),
+        schools=ind.schools_with_session(schools, reports),
+        learning=ind.learning_by_code(scoped(QuizResult.objects.all(), user), limit=20),
+    )
+
+
+def _percent(rate: ind.Rate) -> float | None:
+    return None if rate.percent is None else round(rate.percent / 100, 4)
+
+
+def render_xlsx(p: Progress) -> bytes:
+    """Return the progress workbook: "Tổng hợp" (summary) and "Đơn vị" (one row per recipient)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Tổng hợp"
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F0")
+    d = p.dispatch
+    summary.append([f"Tiến độ thực hiện Công văn số {d.number_and_symbol}"])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append([f"V/v {d.subject}"])
+    summary.append(["Hạn báo cáo", d.deadline])
+    summary.append(["Số liệu đến ngày", p.today])
+    summary.append([])
+    summary.append(["Chỉ số", "Số đơn vị", "Trên tổng", "Tỷ lệ"])
+    for rate_name, rate in (
+        ("Đã xác nhận nhận công văn", p.acknowledged),
+        ("Đã báo cáo", p.reporting),
+        ("Báo cáo đúng hạn", p.on_time),
+        ("Trường đã tổ chức tiết học", p.schools),
+    ):
+        summary.append([rate_name, rate.numerator, rate.denominator, _percent(rate)])
+    summary.append([])
+    summary.append(["Đối tượng", "Số người được tuyên truyền"])
+    for label, value in p.reach:
+        summary.append([label, value])
+    summary.append(["Tổng cộng", sum(v for _, v in p.reach)])
+    summary.append([])
+    summary.append(
+        ["Địa bàn", "Số đơn vị nhận", "Đã báo cáo", "Tỷ lệ đã báo cáo", "Đúng hạn", "Tỷ lệ đúng hạn"]
+    )
+    for row in p.area_rows:
+        summary.append(
+            [
+                row.area.name,
+                row.recipients,
+                row.reporting.numerator,
+                _percent(row.reporting),
+                row.on_time.numerator,
+                _percent(row.on_time),
+            ]
+        )
+    for cells in summary.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+            if cell.value in ("Chỉ số", "Đối tượng", "Địa bàn") or (
+                cell.row in _header_rows(summary) and cell.value is not None
+            ):
+                cell.font, cell.fill = bold, head_fill
+    summary.column_dimensions["A"].width = 44
+    for letter in "BCDEF":
+        summary.column_dimensions[letter].width = 18
+
+    sheet = book.create_sheet("Đơn vị")
+    audiences = [label for _, label in AUDIENCE_FIELDS]
+    header = [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Loại",
+        "Địa bàn",
+        "Xác nhận nhận lúc",
+        "Đã báo cáo",
+        "Ngày nộp đầu tiên",
+        "Đúng hạn",
+        "Số ngày trễ",
+        "Số báo cáo",
+        *audiences,
+        "Tổng số người",
+    ]
+    sheet.append(header)
+    for s in p.statuses:
+        unit = s.delivery.unit
+        reach = p.reach_by_delivery.get(s.delivery.pk, {})
+        counts = [reach.get(name, 0) for name, _ in AUDIENCE_FIELDS]
+        acknowledged = s.delivery.acknowledged_at
+        sheet.append(
+            [
+                unit.code,
+                unit.name,
+                unit.get_kind_display(),
+                p.areas[s.delivery.pk].name,
+                timezone.localtime(acknowledged).replace(tzinfo=None) if acknowledged else None,
+                "có" if s.reported else "chưa",
+                s.first_submitted,
+                "có" if s.on_time else "không",
+                s.days_late(p.today),
+                s.reports,
+                *counts,
+                sum(counts),
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column in (5, 7):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "DD/MM/YYYY HH:MM" if column == 5 else "DD/MM/YYYY"
+    widths = [14, 40, 18, 24, 18, 11, 14, 10, 10, 10, *[12] * len(audiences), 12]
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.properties.creator = "Loa"
+    book.properties.title = f"Tiến độ Công văn {d.number_and_symbol}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _header_rows(sheet: Any) -> set[int]:
+    return {c.row for c in sheet["A"] if c.value in ("Chỉ số", "Đối tượng", "Địa bàn")}
+
+
+def render_report_docx(p: Progress, user: Any) -> bytes:
+    """Return the official report on the dispatch (Decree 30/2020 layout) with indicators and charts."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from loa.renderers.ooxml import fixed_zip
+    from loa.web.dispatches import document as layout
+
+    d = p.dispatch
+    membership = membership_of(user)
+    agency = membership.unit if membership is not None else d.issuer
+    parent = agency.parent.name if agency.parent is not None else ""
+    document = docx.Document()
+    layout._page(document)
+    layout._fonts(document)
+    table = layout._table(document, (layout.LEFT_COLUMN, layout.RIGHT_COLUMN))
+    left, right = table.rows[0].cells
+    if parent:
+        layout._line(left, parent.upper(), size=13)
+    layout._line(left, agency.name.upper(), size=13, bold=True)
+    layout._rule_under(left, column=layout.LEFT_COLUMN, length=Mm(22))
+    layout._line(left, "", size=6)
+    layout._line(left, "Số:        /BC-", size=13)
+    layout._line(right, layout.NATIONAL_TITLE, size=12.5, bold=True)
+    layout._line(right, layout.MOTTO, size=13.5, bold=True)
+    layout._rule_under(right, column=layout.RIGHT_COLUMN, length=Mm(61))
+    layout._line(right, "", size=6)
+    layout._line(right, layout.date_line(d.place, p.today), size=14, italic=True)
+
+    def centred(text: str, *, size: float, bold: bool = False, before: float = 0) -> None:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = Pt(before)
+        layout._run(paragraph, text, size=size, bold=bold)
+
+    centred("BÁO CÁO", size=14, bold=True, before=18)
+    centred(f"Kết quả triển khai Công văn số {d.number_and_symbol}", size=14, bold=True)
+    centred(f"ngày {d.issued_on:%d/%m/%Y} về việc {d.subject}", size=14, bold=True)
+
+    def heading(text: str) -> None:
+        paragraph = layout._body_paragraph(document, text)
+        for run in paragraph.runs:
+            run.bold = True
+        paragraph.paragraph_format.keep_with_next = True
+
+    scope = agency.name
+    heading("I. TÌNH HÌNH TIẾP NHẬN VÀ BÁO CÁO")
+    layout._body_paragraph(
+        document,
+        f"Trong phạm vi {scope}, công văn được gửi tới {len(p.statuses)} đơn vị; hạn báo cáo là ngày "
+        f"{d.deadline:%d/%m/%Y}. Số liệu tính đến ngày {p.today:%d/%m/%Y}:",
+    )
+    _docx_table(
+        document,
+        ["Chỉ số", "Số đơn vị", "Tỷ lệ"],
+        [
+            [
+                "Đã xác nhận nhận công văn",
+                f"{p.acknowledged.numerator}/{p.acknowledged.denominator}",
+                str(p.acknowledged),
+            ],
+            ["Đã báo cáo kết quả", f"{p.reporting.numerator}/{p.reporting.denominator}", str(p.reporting)],
+            ["Báo cáo đúng hạn", f"{p.on_time.numerator}/{p.on_time.denominator}", str(p.on_time)],
+            [
+                "Trường đã tổ chức tiết học (mục tiêu QĐ 830: 100%)",
+                f"{p.schools.numerator}/{p.schools.denominator}",
+                str(p.schools),
+            ],
+        ],
+    )
+    _picture(
+        document,
+        charts.bar_chart_png(
+            [(r.area.name, r.reporting.percent or 0) for r in p.area_rows[:15]],
+            title="Tỷ lệ đơn vị đã báo cáo theo địa bàn (%)",
+            max_value=100,
+            suffix="%",
+            colour_by_value=True,
+        ),
+    )
+    heading("II. KẾT QUẢ TUYÊN TRUYỀN")
+    total = sum(v for _, v in p.reach)
+    layout._body_paragraph(
+        document,
+        f"Các đơn vị đã tuyên truyền tới {charts._number(total)} lượt người "
+        "(tính trên báo cáo đã nộp và đã duyệt):",
+    )
+    _docx_table(
+        document,
+        ["Đối tượng", "Số người"],
+        [[label, charts._number(value)] for label, value in p.reach] + [["Tổng cộng", charts._number(total)]],
+    )
+    _picture(document, charts.bar_chart_png(p.reach, title="Số người được tuyên truyền theo đối tượng"))
+    if p.learning:
+        heading("III. KẾT QUẢ CÂU ĐỐ TRỰC TUYẾN (ẨN DANH)")
+        _docx_table(
+            document,
+            ["Mã trường/lớp", "Câu đố", "Số lượt", "Tỷ lệ câu đúng"],
+            [[r.code, r.quiz, str(r.results), str(r.correct)] for r in p.learning],
+        )
+    late = ind.laggards(p.statuses, today=p.today)
+    heading(f"{'IV' if p.learning else 'III'}. ĐƠN VỊ CHƯA BÁO CÁO")
+    if late:
+        _docx_table(
+            document,
+            ["Đơn vị", "Đã nhận", "Số ngày trễ"],
+            [
+                [
+                    s.delivery.unit.name,
+                    "có" if s.acknowledged else "chưa",
+                    str(s.days_late(p.today) or "còn hạn"),
+                ]
+                for s in late
+            ],
+        )
+    else:
+        layout._body_paragraph(document, "Tất cả đơn vị đã báo cáo.")
+    layout._body_paragraph(
+        document, f"Trên đây là báo cáo kết quả triển khai Công văn số {d.number_and_symbol}./."
+    )
+    document.add_paragraph().paragraph_format.keep_with_next = True
+    sign = layout._table(document, (layout.SIGN_LEFT, layout.SIGN_RIGHT))
+    sign_left, sign_right = sign.rows[0].cells
+    layout._line(sign_left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in (f"- {d.issuer_name.title()};", "- Lưu: VT."):
+        layout._line(sign_left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    layout._line(sign_right, "THỦ TRƯỞNG ĐƠN VỊ", size=14, bold=True)
+    layout._line(sign_right, "(Ký, ghi rõ họ tên, đóng dấu)", size=14, italic=True)
+    props = document.core_properties
+    props.title, props.author, props.language = (
+        f"Báo cáo kết quả Công văn {d.number_and_symbol}",
+        "Loa",
+        "vi-VN",
+    )
+    when = dt.datetime.combine(p.today, dt.time())
+    props.created = props.modified = when
+    out = io.BytesIO()
+    document.save(out)
+    return fixed_zip(out.getvalue(), when=p.today)
+
+
+def _docx_table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, Pt(12)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.paragraphs[0].add_run(text).font.size = Pt(12)
+    document.add_paragraph()
+
+
+def _picture(document: Any, png: bytes) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    document.add_picture(io.BytesIO(png), width=Mm(160))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
