@@ -246,6 +246,49 @@ def formats() -> None:
         out_console.print(f"{stage:16} {kind:10} {fmt}")
 
 
+@app.command("publish")
+def publish_command(
+    site: Annotated[Path, typer.Argument(help="Thư mục đã build (có manifest.json).")],
+    channels: Annotated[
+        str, typer.Option("--channels", help="Các kênh: facebook, zalo, webhook.")
+    ] = "facebook,zalo",
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Chỉ liệt kê sẽ đăng gì, ở đâu, khi nào (mặc định).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Đăng thật (không có --yes thì chỉ chạy thử).")] = False,
+    schedule: Annotated[
+        str | None, typer.Option("--schedule", help="Hẹn giờ, ví dụ 2026-06-01T09:00+07:00.")
+    ] = None,
+    calendar: Annotated[
+        Path | None, typer.Option("--calendar", help="Lịch đăng YAML: danh sách at + topic.")
+    ] = None,
+) -> None:
+    """Đăng bài lên Trang Facebook, Zalo OA, webhook theo kế hoạch; mặc định chỉ chạy thử."""
+    from rich.table import Table
+
+    from loa.publish import run  # the network code loads only when publishing
+
+    names = [c.strip() for c in channels.split(",") if c.strip()]
+    send = yes and not plan
+    rows = run(site, channels=names, send=send, schedule=schedule, calendar=calendar)
+    table = Table("kênh", "chủ đề", "loại", "thời điểm", "hẹn giờ", "trạng thái", "khóa", "mã trên nền tảng")
+    for r in rows:
+        table.add_row(r.channel, r.topic, r.kind, r.when, r.scheduling, r.state, r.key, r.upstream_id)
+    out_console.print(table)
+    if not send:
+        out_console.print(f"Chạy thử: {len(rows)} bài, chưa gửi gì. Thêm --yes để đăng.")
+        return
+    stuck = [r for r in rows if r.state in ("failed", "unknown")]
+    waiting = sum(r.state == "planned" for r in rows)
+    out_console.print(f"[green]✓[/] {sum(r.state == 'sent' for r in rows)} đã đăng, {waiting} chờ đến giờ.")
+    if stuck:
+        raise LoaError(
+            f"{len(stuck)} bài chưa đăng được: "
+            + "; ".join(f"{r.channel} {r.topic} ({r.state}: {r.error})" for r in stuck)
+            + " — sửa lỗi rồi chạy lại lệnh; bài 'unknown' được đối soát trước khi gửi lại"
+        )
+
+
 @app.command(
     "web",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},

@@ -39,6 +39,29 @@ ZALO_ARTICLES_PER_BROADCAST = 5
 ZALO_SENDING_HOURS = (6, 20)
 """Broadcasts are reported to be delivered between 06:00 and 20:00."""
 
+FACEBOOK_PHOTO_BYTES = Limit(
+    "Facebook",
+    "photo",
+    4_000_000,
+    "byte",
+    "Graph API /{page-id}/photos: photos should be less than 4 MB",
+)
+ZALO_BROADCAST_PER_FOLLOWER_PER_DAY = 1
+"""Each follower receives at most one broadcast a day (Zalo OA FAQ, marked possibly outdated)."""
+
+RATE_LIMIT_CODES: dict[str, frozenset[int]] = {
+    "facebook": frozenset({4, 17, 32, 613, 80001}),
+    "zalo": frozenset({-32}),
+}
+"""Error codes that mean "slow down": Graph API rate-limiting guide (4 app, 17 user, 32 page,
+613 call rate, 80001 Pages business use case); Zalo OA API -32 (request rate exceeded)."""
+ZALO_EXPIRED_TOKEN = -216
+"""Zalo: access token invalid or expired (also HTTP 401); refresh and retry once."""
+ZALO_REFRESH_TOKEN_USED = -14020
+"""Zalo OAuth v4: the refresh token was already used (it works once)."""
+FACEBOOK_EXPIRED_TOKEN = 190
+"""Graph API OAuthException: the access token is invalid or expired."""
+
 HASHTAG_MAX = 30
 """Facebook shows no more than this many hashtags usefully; more reads as spam."""
 
