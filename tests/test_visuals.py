@@ -280,6 +280,93 @@ def test_cobranded_poster_names_the_unit_and_its_qr_carries_the_unit_code(tmp_pa
     assert decode_qr(pdf_page_png(pdf.data, tmp_path), tmp_path) == [TOPIC_URL + "?dv=thcs-le-loi"]
 
 
+def with_units(source: m.Campaign) -> m.Campaign:
+    """The campaign with four recipient units: with and without a contact line, a very long name."""
+    units = (
+        m.Unit(code="thcs-le-loi", name="Trường THCS Lê Lợi", contact="Cô Lan phụ trách: 0276 3822 000"),
+        m.Unit(code="25747", name="UBND xã Phước Vinh"),
+        m.Unit(code="25750", name="UBND phường Long Hoa", contact="Liên hệ: 0276 3822 111"),
+        m.Unit(
+            code="thpt-tran-dai-nghia",
+            name="Trường Trung học phổ thông chuyên Trần Đại Nghĩa, thành phố Tây Ninh, tỉnh Tây Ninh",
+            contact="Thầy Hoàng Văn Ể, phó hiệu trưởng phụ trách công tác học sinh: 0276 3822 999 (giờ HC)",
+        ),
+    )
+    return source.model_copy(update={"units": units})
+
+
+@cache
+def batch() -> tuple[Artifact, ...]:
+    """A batch job's posters for the four units (the base laid out once, each unit stamped over it)."""
+    source = with_units(campaign())
+    return tuple(
+        PosterRenderer().render(source, Job("posters", TOPIC, units=tuple(u.code for u in source.units)))
+    )
+
+
+def test_a_batch_of_units_gets_every_units_posters_at_the_usual_paths() -> None:
+    codes = [u.code for u in with_units(campaign()).units]
+    assert [a.path for a in batch()] == [
+        f"don-vi/{code}/ap-phich/{TOPIC}/{size}.pdf" for code in codes for size in ("a3", "a4")
+    ]
+    for poster in batch():
+        (page,) = pdf_pages(poster.data)
+        points = A4_POINTS if poster.path.endswith("a4.pdf") else A3_POINTS
+        assert float(page.mediabox.width) == pytest.approx(points[0], abs=0.05)
+        assert float(page.mediabox.height) == pytest.approx(points[1], abs=0.05)
+
+
+def test_batched_posters_name_their_unit_and_its_contact_and_carry_the_whole_poster() -> None:
+    for unit in with_units(campaign()).units:
+        a4 = next(a for a in batch() if a.path == f"don-vi/{unit.code}/ap-phich/{TOPIC}/a4.pdf")
+        text = pdf_text(a4.data)
+        assert unit.name in text
+        assert (unit.contact or "") in text
+        assert f"?dv={unit.code}" in text and "Gọi 111" in text
+        assert campaign().topic(TOPIC).key_messages[0].split()[0] in text
+        assert "loa-slot" not in text and b"loa-slot" not in a4.data, "the base's slot links are left out"
+
+
+def test_batched_poster_qr_carries_the_unit_code(tmp_path: Path) -> None:
+    for code in ("thcs-le-loi", "25747"):
+        pdf = next(a for a in batch() if a.path == f"don-vi/{code}/ap-phich/{TOPIC}/a4.pdf")
+        assert decode_qr(pdf_page_png(pdf.data, tmp_path), tmp_path) == [f"{TOPIC_URL}?dv={code}"]
+
+
+@pytest.mark.parametrize("code", ["thcs-le-loi", "25747"])
+def test_a_batched_poster_looks_like_the_one_laid_out_alone(code: str, tmp_path: Path) -> None:
+    source = with_units(campaign())
+    for alone in PosterRenderer().render(source, Job("posters", TOPIC, unit=code)):
+        stamped = next(a for a in batch() if a.path == alone.path)
+        differ = dhash(pdf_page_png(alone.data, tmp_path)) ^ dhash(pdf_page_png(stamped.data, tmp_path))
+        assert bin(differ).count("1") <= 2, alone.path
+
+
+def test_a_unit_whose_name_is_too_long_for_the_stamp_is_laid_out_alone() -> None:
+    source = with_units(campaign())
+    alone = PosterRenderer().render(source, Job("posters", TOPIC, unit="thpt-tran-dai-nghia"))
+    batched = {a.path: a.data for a in batch() if a.path.startswith("don-vi/thpt-tran-dai-nghia/")}
+    assert {a.path: a.data for a in alone} == batched
+
+
+def test_batched_posters_are_byte_identical_across_runs() -> None:
+    source = with_units(campaign())
+    again = PosterRenderer().render(source, Job("posters", TOPIC, units=tuple(u.code for u in source.units)))
+    assert [a.data for a in again] == [a.data for a in batch()]
+
+
+def test_fast_qr_mask_choice_gives_the_same_codes_as_segno() -> None:
+    segno = pytest.importorskip("segno")
+    from loa.renderers import qr
+
+    urls = [f"{TOPIC_URL}?dv={code}" for code in range(27000, 27040)] + [TOPIC_URL, "https://a.vn/"]
+    fast = [qr.qr_svg(url) for url in urls]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segno.encoder, "evaluate_mask", qr._segno_evaluate_mask)
+        patch.setattr(segno.encoder, "apply_mask", qr._segno_apply_mask)
+        assert [qr.qr_svg(url) for url in urls] == fast
+
+
 def pdf_page_png(data: bytes, tmp_path: Path) -> bytes:
     """Return the first page of a PDF as a 150 ppi PNG (poppler's pdftoppm)."""
     pdftoppm = shutil.which("pdftoppm")

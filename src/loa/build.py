@@ -95,12 +95,20 @@ def with_units(campaign: m.Campaign, units_csv: Path) -> m.Campaign:
     return campaign.model_copy(update={"units": units})
 
 
+UNIT_BATCH = 256
+"""Units per job for renderers that co-brand in batches: one changed unit re-renders its batch."""
+
+
 def plan_jobs(renderer: Renderer, campaign: m.Campaign) -> list[Job]:
-    """Return a renderer's jobs, repeated for every unit when it co-brands."""
+    """Return a renderer's jobs, repeated for every unit (or batch of units) when it co-brands."""
     jobs = renderer.plan(campaign)
     if not renderer.cobrand:
         return jobs
-    return jobs + [replace(job, unit=unit.code) for unit in campaign.units for job in jobs]
+    codes = [unit.code for unit in campaign.units]
+    if renderer.cobrand_batch:
+        batches = [tuple(codes[i : i + UNIT_BATCH]) for i in range(0, len(codes), UNIT_BATCH)]
+        return jobs + [replace(job, units=batch) for batch in batches for job in jobs]
+    return jobs + [replace(job, unit=code) for code in codes for job in jobs]
 
 
 def select_renderers(formats: Sequence[str] | None) -> list[Renderer]:

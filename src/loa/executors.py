@@ -33,7 +33,10 @@ def run_jobs(
         for index, job in enumerate(jobs):
             yield index, _render_one(renderers[job.renderer], campaign, job)
         return
-    chunks = [list(range(i, len(jobs), workers * 4)) for i in range(workers * 4)]
+    # Batch jobs (many units each) return large results: one per future, so they come back as they
+    # are done instead of a few hundred megabytes at a time.
+    parts = len(jobs) if any(job.units for job in jobs) else workers * 4
+    chunks = [list(range(i, len(jobs), parts)) for i in range(parts)]
     context = multiprocessing.get_context("spawn")  # no fork: renderers hold native threads
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(campaign,)

@@ -49,10 +49,13 @@ class Job:
     unit: str | None = None
     """Code of the recipient unit a co-branded job is for."""
     options: tuple[tuple[str, str], ...] = field(default=())
+    units: tuple[str, ...] = ()
+    """Codes of the recipient units a batch job is for (renderers with cobrand_batch)."""
 
     @property
     def key(self) -> str:
-        return "/".join(p for p in (self.renderer, self.topic, self.audience, self.unit) if p)
+        batch = f"{len(self.units)} đơn vị {self.units[0]}…{self.units[-1]}" if self.units else None
+        return "/".join(p for p in (self.renderer, self.topic, self.audience, self.unit, batch) if p)
 
 
 class Renderer(ABC):
@@ -69,6 +72,9 @@ class Renderer(ABC):
     """Bump when output changes for the same input, so cached outputs are rebuilt."""
     cobrand: ClassVar[bool] = False
     """True when the renderer makes a variant per recipient unit (name, logo, contact, QR)."""
+    cobrand_batch: ClassVar[bool] = False
+    """True when render() takes a job for many units at once (Job.units) and returns every unit's
+    artifacts, doing the shared work once; the build then plans one job per batch of units."""
 
     @abstractmethod
     def plan(self, campaign: m.Campaign) -> list[Job]:
@@ -97,12 +103,14 @@ class Fingerprints:
         self.settings = _digest([__version__, settings, _asset_digests(campaign.root)])
         self.content = _digest([campaign.model_dump(mode="json", include={"topics", "quizzes", "lessons"})])
         self._topics: dict[str, str] = {}
+        self._units: dict[str, str] = {}
 
     def of(self, job: Job) -> str:
         """Return the fingerprint of what one job reads: settings, its topic or all content, its unit."""
         content = self.topic(job.topic) if job.topic else self.content
         unit = self.unit(job.unit) if job.unit else ""
-        return _digest([self.settings, content, unit])
+        units = [self.unit(code) for code in job.units]
+        return _digest([self.settings, content, unit, *units])
 
     def topic(self, topic_id: str) -> str:
         if topic_id not in self._topics:
@@ -111,9 +119,12 @@ class Fingerprints:
         return self._topics[topic_id]
 
     def unit(self, code: str) -> str:
+        if code in self._units:
+            return self._units[code]
         unit = self.campaign.unit(code)
         logo = (self.campaign.root / unit.logo).read_bytes() if unit.logo else b""
-        return _digest([unit.model_dump(mode="json"), hashlib.sha256(logo).hexdigest()])
+        self._units[code] = _digest([unit.model_dump(mode="json"), hashlib.sha256(logo).hexdigest()])
+        return self._units[code]
 
 
 def _digest(parts: list[Any]) -> str:

@@ -37,12 +37,14 @@ def compile_typst(
     format: TypstFormat = "pdf",
     ppi: float = 144.0,
     preludes: tuple[str, ...] = (),
+    pdf_tags: bool = True,
 ) -> list[bytes]:
     """Compile a template with data (read in Typst as `json(bytes(sys.inputs.data))`); one item per page.
 
     `root` is the folder that `image("/...")` paths in the data are relative to (the campaign folder).
     `preludes` are shared templates (e.g. "brand.typ") put before the template's own source: a
-    template given as bytes cannot `#import` a sibling file outside `root`.
+    template given as bytes cannot `#import` a sibling file outside `root`. `pdf_tags=False` leaves
+    out the PDF's structure tree (needed to split a PDF page by page: loa.renderers.pdfsplit).
     """
     compiler = typst.Compiler(root=str(root), font_paths=_fonts(), ignore_system_fonts=True)
     inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
@@ -53,6 +55,7 @@ def compile_typst(
             ppi=ppi,
             sys_inputs=inputs,
             timestamp=FIXED_TIMESTAMP,
+            pdf_tags=pdf_tags,
         )
     except typst.TypstError as exc:
         raise BuildError(f"Typst ({template}): {exc.message} {' '.join(exc.hints)}".strip()) from None

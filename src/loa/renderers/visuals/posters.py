@@ -7,9 +7,11 @@ from typing import Any, ClassVar
 
 from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
-from loa.renderers.context import pack_path, unit_of
+from loa.renderers.context import pack_path, portal_link, unit_of
+from loa.renderers.qr import qr_svg
 from loa.renderers.typst import compile_typst
 from loa.renderers.visuals.content import Variant, alt_text, base_data, typographic
+from loa.renderers.visuals.stamps import stamped_pages
 
 PREVIEW_PPI = 150.0
 MAX_MESSAGES = 5
@@ -47,7 +49,9 @@ class PosterRenderer(Renderer):
     kind: ClassVar[str] = "poster"
     format: ClassVar[str] = "pdf"
     media_type: ClassVar[str] = "application/pdf"
+    version: ClassVar[str] = "2"
     cobrand: ClassVar[bool] = True
+    cobrand_batch: ClassVar[bool] = True
 
     def plan(self, campaign: m.Campaign) -> list[Job]:
         return [Job(self.name, t.id) for t in campaign.topics]
@@ -55,7 +59,45 @@ class PosterRenderer(Renderer):
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         assert job.topic
         topic = campaign.topic(job.topic)
+        if job.units:
+            return self.render_units(campaign, topic, job)
         return [a for size in PAPER_SIZES for a in self.render_size(campaign, topic, job, size)]
+
+    def render_units(self, campaign: m.Campaign, topic: m.Topic, job: Job) -> list[Artifact]:
+        """Return a batch of units' posters: the layout once per size, each unit's marks stamped over it
+        (visuals/stamps.py); a unit with its own logo, or a name or contact line too long for the
+        stamp's place, is laid out alone (it moves the layout)."""
+        units = [campaign.unit(code) for code in job.units]
+        alone = {u.code for u in units if u.logo}
+        found: dict[tuple[str, str], Artifact] = {}
+        stamped = [u for u in units if not u.logo]
+        qr = {u.code: qr_svg(portal_link(campaign, topic, u)) for u in stamped}
+        # Room for the campaign's longest address, so every batch of a topic shares one base.
+        longest = max((u for u in campaign.units if not u.logo), key=lambda u: len(u.code), default=None)
+        longest_url = _recipient(campaign, topic, longest, "")["url-text"] if longest else None
+        for size in PAPER_SIZES:
+            data = poster_data(campaign, topic, None, size)
+            for group in ([u for u in stamped if u.contact], [u for u in stamped if not u.contact]):
+                recipients = [_recipient(campaign, topic, u, qr[u.code]) for u in group]
+                result = stamped_pages(
+                    "poster.typ", data, recipients, root=campaign.root, longest_url=longest_url
+                )
+                alone |= {group[i].code for i in result.alone}
+                for unit, pdf in zip(group, result.pages, strict=True):
+                    path = f"don-vi/{unit.code}/ap-phich/{topic.id}/{size.slug}.pdf"
+                    if pdf is not None:
+                        found[unit.code, path] = self.pdf_artifact(topic, size, path, pdf)
+        for code in alone:  # both sizes from one layout, as for a single unit's job
+            for artifact in self.render(campaign, Job(self.name, topic.id, unit=code)):
+                found[code, artifact.path] = artifact
+        position = {code: i for i, code in enumerate(job.units)}
+        return [found[key] for key in sorted(found, key=lambda k: (position[k[0]], k[1]))]
+
+    def pdf_artifact(self, topic: m.Topic, size: PaperSize, path: str, pdf: bytes) -> Artifact:
+        return Artifact(
+            path=path, data=pdf, kind=self.kind, format="pdf", media_type=self.media_type,
+            title=f"{topic.title} — {size.product}", topic=topic.id,
+        )  # fmt: skip
 
     def render_size(self, campaign: m.Campaign, topic: m.Topic, job: Job, size: PaperSize) -> list[Artifact]:
         """Return the PDF of one paper size and its PNG preview (units' copies are for print: PDF only)."""
@@ -63,10 +105,7 @@ class PosterRenderer(Renderer):
         stem = pack_path(job, f"ap-phich/{topic.id}/{size.slug}")
         title = f"{topic.title} — {size.product}"
         pdf = compile_typst("poster.typ", data, root=campaign.root, format="pdf", preludes=("brand.typ",))[0]
-        pdf_artifact = Artifact(
-            path=f"{stem}.pdf", data=pdf, kind=self.kind, format="pdf", media_type=self.media_type,
-            title=title, topic=topic.id,
-        )  # fmt: skip
+        pdf_artifact = self.pdf_artifact(topic, size, f"{stem}.pdf", pdf)
         if job.unit:
             return [pdf_artifact]  # the shared preview shows the layout; rasterising per unit is waste
         png = compile_typst(
@@ -89,4 +128,15 @@ def poster_data(campaign: m.Campaign, topic: m.Topic, unit: m.Unit | None, size:
         "summary": typographic(topic.summary),
         "messages": [typographic(t) for t in topic.key_messages[:MAX_MESSAGES]],
         "signs": [typographic(t) for t in topic.warning_signs[:MAX_SIGNS]],
+    }
+
+
+def _recipient(campaign: m.Campaign, topic: m.Topic, unit: m.Unit, qr: str) -> dict[str, Any]:
+    """Return one unit's marks as brand.typ's `who` reads them (a stamped unit has no logo)."""
+    url = portal_link(campaign, topic, unit)
+    return {
+        "unit": {"name": unit.name, "logo": None},
+        "contact": unit.contact or None,
+        "qr": qr,
+        "url-text": url.split("://", 1)[-1],
     }
