@@ -174,6 +174,15 @@ def test_period_ending_before_it_starts_is_refused(
     )
 
 
+def test_brand_colours_below_wcag_aa_contrast_are_refused(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    config = campaign / "campaign.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + 'brand:\n  text: "#A0A0A0"\n', encoding="utf-8")
+    line = line_of(config, "text:")
+    build_is_refused(loa, campaign, previous_output, f"campaign.yaml:{line}: brand.text:", "4.5:1")
+
+
 def test_empty_topic_body_is_refused(loa: LoaCommand, campaign: Path, previous_output: Path) -> None:
     topic = campaign / TOPIC
     text = topic.read_text(encoding="utf-8")

@@ -9,11 +9,13 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from loa import model as m
+from loa.colour import BODY_MINIMUM, contrast
 from loa.errors import CampaignError, Diagnostic, Location
 from loa.readers.markdown import block_text, parse_body, split_front_matter
 from loa.readers.source import SourceProblem, YamlDocument, parse_yaml, read_text, validate
 
 T = TypeVar("T", bound=BaseModel)
+WHITE = "#FFFFFF"  # text on brand.primary: headers, title slides, buttons
 
 
 def read_campaign(folder: Path | str) -> tuple[m.Campaign, list[Diagnostic]]:
@@ -143,6 +145,7 @@ class _Reader:
                 f"ngày kết thúc ({source.period.end}) trước ngày bắt đầu ({source.period.start})",
                 "sửa period.end hoặc period.start",
             )
+        self._check_brand(source.brand, doc)
         self._duplicates((a.id for a in source.audiences), "audiences", doc)
         self._duplicates((r.id for r in source.legal_references), "legal_references", doc)
         ref_ids = {r.id for r in source.legal_references}
@@ -166,6 +169,25 @@ class _Reader:
             self._file_exists(source.brand.logo, at(("brand", "logo")), "brand.logo")
         for i, asset in enumerate(source.assets):
             self._file_exists(asset.path, at(("assets", i, "path")), f"assets.{i}.path")
+
+    def _check_brand(self, brand: m.Brand, doc: YamlDocument) -> None:
+        """Refuse colour pairs that products print text in when they fall below WCAG AA (4.5:1)."""
+        pairs = (
+            ("text", brand.text, "background", brand.background),
+            ("primary", brand.primary, "chữ trắng", WHITE),
+            ("text", brand.text, "secondary", brand.secondary),
+        )
+        for field, colour, other, against in pairs:
+            ratio = contrast(colour, against)
+            if ratio < BODY_MINIMUM:
+                self._error(
+                    doc.location(("brand", field)),
+                    f"brand.{field}",
+                    f"độ tương phản {colour} với {other} ({against}) chỉ {ratio:.1f}:1, "
+                    f"dưới mức AA {BODY_MINIMUM}:1",
+                    "chọn màu đậm hơn cho chữ, hoặc nhạt hơn cho nền; kiểm tra ở "
+                    "https://webaim.org/resources/contrastchecker/",
+                )
 
     def _check_topics(self, source: m.CampaignSource, topics: list[m.Topic]) -> None:
         audience_ids = {a.id for a in source.audiences}
