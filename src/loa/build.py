@@ -75,12 +75,13 @@ def build(
     renderers, skipped = _usable(select_renderers(formats), explicit=bool(formats), source=source)
     warnings = [*warnings, *skipped]
     jobs = [job for r in renderers for job in plan_jobs(r, campaign)]
-    products, rendered = _render(campaign, renderers, jobs, _previous_outputs(out), workers, progress)
+    previous = _previous_outputs(out)
+    products, rendered = _render(campaign, renderers, jobs, previous, workers, progress)
     reused = len(products) - rendered
     if _wants(SOCIAL, formats):
         products += compose_social_posts(campaign, products)
     if _wants(PRESS_KIT, formats):
-        products += compose_press_kits(campaign, products)
+        products += compose_press_kits(campaign, products, previous)
     built_on = _build_time()
     site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
     manifest = build_manifest(campaign, products, built_on=built_on)

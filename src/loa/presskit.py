@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from loa import model as m
 from loa.renderers.base import Artifact
@@ -13,6 +16,9 @@ from loa.renderers.context import help_context, portal_link
 
 # ZIP entries get a fixed time so the same products give byte-identical kits.
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+KIT_VERSION = "1"
+"""Bump when the kit layout changes, so kits cached by content are zipped again."""
+PACKED_FORMATS = frozenset({"png", "jpg", "jpeg", "pdf", "docx", "pptx", "xlsx", "zip", "mp4", "mp3", "woff"})
 KIND_NAMES = {
     "article": "Bài báo", "slides": "Bài trình chiếu", "handout": "Tài liệu phát tay",
     "poster": "Áp phích", "card": "Ảnh mạng xã hội", "infographic": "Đồ họa thông tin",
@@ -21,11 +27,15 @@ KIND_NAMES = {
 }  # fmt: skip
 
 
-def compose_press_kits(campaign: m.Campaign, products: list[Artifact]) -> list[Artifact]:
-    """Return a kit per audience, plus a kit per recipient unit when the build is co-branded."""
+def compose_press_kits(
+    campaign: m.Campaign, products: list[Artifact], previous: Mapping[str, list[Artifact]] | None = None
+) -> list[Artifact]:
+    """Return a kit per audience, plus one per recipient unit; a kit whose contents are unchanged
+    since the previous build (same README, same files by SHA-256) is reused, not zipped again."""
+    kit = functools.partial(_cached_kit, previous or {})
     shared = [p for p in products if not p.path.startswith("don-vi/")]
     kits = [
-        _kit(
+        kit(
             campaign,
             f"bo-tai-lieu/{a.id}.zip",
             f"Bộ tài liệu — {a.name}",
@@ -39,9 +49,27 @@ def compose_press_kits(campaign: m.Campaign, products: list[Artifact]) -> list[A
         own = [p for p in products if p.path.startswith(f"don-vi/{unit.code}/")]
         audience = campaign.audience(unit.audience) if unit.audience else None
         kits.append(
-            _kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)
+            kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)
         )
     return kits
+
+
+def _cached_kit(
+    previous: Mapping[str, list[Artifact]],
+    campaign: m.Campaign,
+    path: str,
+    title: str,
+    audience: m.Audience | None,
+    unit: m.Unit | None,
+    items: list[Artifact],
+) -> Artifact:
+    readme = _readme(campaign, title, audience, unit, items)
+    listing = "\n".join(f"{p.path} {p.sha256}" for p in sorted(items, key=lambda p: p.path))
+    key = hashlib.sha256(f"{KIT_VERSION}\n{path}\n{readme}\n{listing}".encode()).hexdigest()
+    for found in previous.get(key, []):
+        if found.path == path:
+            return found
+    return replace(_kit(campaign, path, title, audience, unit, items), input_hash=key)
 
 
 def _kit(
@@ -87,7 +115,10 @@ def _kit(
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # Images, PDFs, Office files and media are compressed already: deflating them again costs
+    # seconds per kit and saves almost nothing.
+    packed = name.rsplit(".", 1)[-1].lower() in PACKED_FORMATS
+    info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     archive.writestr(info, data)
 

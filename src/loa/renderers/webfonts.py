@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 from functools import cache
+from pathlib import Path
 
 from fontTools import subset  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
@@ -19,6 +22,8 @@ VIETNAMESE = (
 )
 """Every letter Vietnamese needs plus common punctuation: any text of the campaign is covered."""
 WEIGHTS = {400: "Regular", 700: "Bold"}
+SUBSET_VERSION = "1"
+"""Bump when the subsetting options change, so cached subsets are made again."""
 
 
 def font_face_css(text: str = "") -> str:
@@ -37,7 +42,33 @@ def _rule(weight: int, chars: str) -> str:
 
 @cache
 def woff_subset(weight: str, chars: str) -> bytes:
-    """Return a WOFF of one Be Vietnam Pro weight holding only these characters (repeatable bytes)."""
+    """Return a WOFF of one Be Vietnam Pro weight holding only these characters (repeatable bytes).
+
+    Subsetting takes a quarter of a second per weight, so results are kept in the user's cache
+    folder ($XDG_CACHE_HOME/loa/fonts), keyed by the font file, the weight and the characters.
+    """
+    font_path = font_file(weight)
+    key = hashlib.sha256(f"{SUBSET_VERSION}|{font_path.stat().st_size}|{weight}|{chars}".encode()).hexdigest()
+    cached = _cache_dir() / f"{key}.woff"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = _subset(weight, chars)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(cached)  # atomic: a parallel build never reads half a font
+    except OSError:
+        pass  # a read-only home is fine: the subset is just made again next time
+    return data
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "loa" / "fonts"
+
+
+def _subset(weight: str, chars: str) -> bytes:
     font = TTFont(font_file(weight), recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = ["*"]
