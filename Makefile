@@ -8,7 +8,7 @@ PORT   ?= 8000
 WEB_PORT ?= 8001
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run build serve test test-fast check lint format types schema golden bench clean
+.PHONY: help setup run build serve test test-fast check lint format types schema golden gallery bench clean
 
 help: ## List every target
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ schema: $(BIN)/loa ## Regenerate the JSON Schemas in docs/schema/
 golden: $(BIN)/loa ## Regenerate golden files in tests/golden/ (review the diff)
 	$(BIN)/python tests/regenerate_golden.py
 	LOA_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q -m "not browser" tests
+
+gallery: $(BIN)/loa ## Regenerate the contact sheets of cards, posters and infographics in docs/gallery/
+	$(BIN)/python scripts/visuals_gallery.py
 
 bench: $(BIN)/loa ## Run the benchmarks and rewrite benchmarks/RESULTS.md
 	$(BIN)/pip install -q pypandoc-binary
