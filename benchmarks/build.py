@@ -220,15 +220,17 @@ def report(rows: list[dict[str, object]], rebuild: dict[str, object], units: lis
         "Ratios compare each tool with the Loa row that makes the same kind of output (Pandoc: the",
         "articles and decks row; Marp: the decks row). Loa makes a version per audience, Pandoc one per topic.",
         "",
-        "| tool | seconds | files | Loa is faster by | note |",
-        "|---|---:|---:|---:|---|",
+        "| tool | seconds | files | ms per file | Loa is faster by | note |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         seconds = row.get("seconds")
         base = loa.get(str(row.get("against")))
         ratio = f"{seconds / base:.1f}×" if isinstance(seconds, float) and isinstance(base, float) else ""
         shown = f"{seconds:.2f}" if isinstance(seconds, float) else "—"
-        lines.append(f"| {row['tool']} | {shown} | {row.get('files', '')} | {ratio} | {row.get('note', '')} |")
+        files = row.get("files")
+        per_file = f"{seconds / files * 1000:.0f}" if isinstance(seconds, float) and isinstance(files, int) and files else ""
+        lines.append(f"| {row['tool']} | {shown} | {files or ''} | {per_file} | {ratio} | {row.get('note', '')} |")
     lines += [
         "",
         f"Peak memory of the Loa build: {rows[0].get('rss')} MiB. Quarto: not installable offline (its PyPI",
