@@ -82,7 +82,7 @@ def test_errors_import_nothing_from_loa() -> None:
 
 @pytest.mark.parametrize("module", modules_in("loa.readers"))
 def test_readers_import_only_the_model_errors_and_other_readers(module: str) -> None:
-    allowed = ("loa.model", "loa.errors", "loa.readers")
+    allowed = ("loa.model", "loa.errors", "loa.readers", "loa.colour")  # colour: pure WCAG arithmetic
     assert sorted(i for i in loa_imports(module) if not within(i, *allowed) and i != "loa") == []
 
 
@@ -98,3 +98,7 @@ def test_lint_and_site_do_not_import_build_or_cli(module: str) -> None:
 
 def test_nothing_imports_the_cli() -> None:
     assert sorted(name for name in MODULES if name != "loa.cli" and "loa.cli" in loa_imports(name)) == []
+
+
+def test_colour_imports_nothing_from_loa() -> None:
+    assert sorted(i for i in loa_imports("loa.colour") if i != "loa") == []

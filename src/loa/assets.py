@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from loa import model as m
+from loa.readers.markdown import body_images
 from loa.renderers.base import Artifact
 from loa.renderers.html import asset_output_path
 
@@ -14,7 +13,7 @@ def campaign_files(campaign: m.Campaign) -> list[str]:
     paths = {a.path for a in campaign.assets}
     paths |= {campaign.brand.logo} if campaign.brand.logo else set()
     paths |= {t.image.path for t in campaign.topics if t.image}
-    paths |= {p for t in campaign.topics for p in _body_images(t.body)}
+    paths |= {p for t in campaign.topics for p, _ in body_images(t.body)}
     paths |= {u.logo for u in campaign.units if u.logo}
     return sorted(paths)
 
@@ -31,16 +30,3 @@ def asset_artifacts(campaign: m.Campaign) -> list[Artifact]:
         )
         for path in campaign_files(campaign)
     ]
-
-
-def _body_images(blocks: tuple[m.Block, ...]) -> Iterator[str]:
-    for block in blocks:
-        if isinstance(block, m.Heading | m.Paragraph):
-            yield from (
-                n.path for n in block.children if isinstance(n, m.InlineImage) and "://" not in n.path
-            )
-        elif isinstance(block, m.Quote):
-            yield from _body_images(block.children)
-        elif isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _body_images(item)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from loa import model as m
 from loa.colour import BODY_MINIMUM, contrast
 from loa.errors import CampaignError, Diagnostic, Location
-from loa.readers.markdown import block_text, parse_body, split_front_matter
+from loa.readers.markdown import block_text, body_images, parse_body, split_front_matter
 from loa.readers.source import SourceProblem, YamlDocument, parse_yaml, read_text, validate
 
 T = TypeVar("T", bound=BaseModel)
@@ -209,7 +209,7 @@ class _Reader:
             self._unknown(topic.legal, ref_ids, "legal", doc)
             if topic.image:
                 self._file_exists(topic.image.path, doc.location(("image", "path")), "image.path")
-            for image, line in _body_images(topic.body):
+            for image, line in body_images(topic.body):
                 self._file_exists(image, Location(topic.source_path, line), "body")
 
     def _check_quizzes(self, source: m.CampaignSource, topics: list[m.Topic], quizzes: list[m.Quiz]) -> None:
@@ -308,16 +308,3 @@ class _Reader:
 
 def _choices(known: set[str]) -> str:
     return "dùng một trong: " + ", ".join(sorted(known)) if known else ""
-
-
-def _body_images(blocks: tuple[m.Block, ...]) -> Iterable[tuple[str, int]]:
-    for block in blocks:
-        if isinstance(block, m.Heading | m.Paragraph):
-            for node in block.children:
-                if isinstance(node, m.InlineImage) and "://" not in node.path:
-                    yield node.path, block.line
-        elif isinstance(block, m.Quote):
-            yield from _body_images(block.children)
-        elif isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _body_images(item)

@@ -162,3 +162,17 @@ def block_text(blocks: tuple[m.Block, ...]) -> str:
         elif isinstance(block, m.ListBlock):
             parts.extend(block_text(item) for item in block.items)
     return "\n".join(parts)
+
+
+def body_images(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, int]]:
+    """Yield (path from the campaign folder, source line) of every local image in a topic body."""
+    for block in blocks:
+        if isinstance(block, m.Heading | m.Paragraph):
+            for node in block.children:
+                if isinstance(node, m.InlineImage) and "://" not in node.path:
+                    yield node.path, block.line
+        elif isinstance(block, m.Quote):
+            yield from body_images(block.children)
+        elif isinstance(block, m.ListBlock):
+            for item in block.items:
+                yield from body_images(item)
