@@ -73,8 +73,14 @@ def previous_full(built_full: Path, tmp_path: Path) -> Path:
 
 
 def rendered_products(out: Path) -> dict[str, dict[str, Any]]:
-    """Return the manifest entries of the products renderers made (not composed from others)."""
-    return {p["path"]: p for p in manifest(out)["products"] if p.get("input_hash")}
+    """Return the manifest entries of the products renderers made (not composed from others).
+
+    Press kits carry a content key in input_hash too, so the next build can reuse them, but no
+    renderer makes them.
+    """
+    return {
+        p["path"]: p for p in manifest(out)["products"] if p.get("input_hash") and p["kind"] != "press-kit"
+    }
 
 
 def test_second_build_reuses_every_product_and_writes_the_same_bytes(previous_full: Path) -> None:
