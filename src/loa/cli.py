@@ -180,7 +180,7 @@ def _start_web(pack: Path, port: int) -> subprocess.Popen[bytes] | None:
     if importlib.util.find_spec("django") is None:
         out_console.print("Bỏ qua ứng dụng theo dõi: chưa cài (pip install 'loa[web]').")
         return None
-    command, env = _django("demo", "--pack", str(pack))
+    command, env = _django("demo", "--pack", str(pack), "--no-next-step")
     subprocess.run(command, env=env, check=True)
     command, env = _django("runserver", f"127.0.0.1:{port}", "--noreload", "--insecure")
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

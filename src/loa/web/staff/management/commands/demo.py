@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", default=None, help="Mật khẩu chung cho người dùng mẫu (mặc định: ngẫu nhiên)."
         )
+        parser.add_argument(
+            "--no-next-step", action="store_true", help="Không in gợi ý chạy máy chủ (loa up tự chạy)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
@@ -40,4 +43,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:15} {user.password:20} {user.role} — {user.unit}")
             if user.totp_secret:
                 self.stdout.write(f"  {'':15} mã TOTP (thêm vào ứng dụng xác thực): {user.totp_secret}")
-        self.stdout.write("\nChạy: loa web runserver — rồi mở http://127.0.0.1:8000/")
+        if not options["no_next_step"]:
+            self.stdout.write("\nChạy: loa web runserver — rồi mở http://127.0.0.1:8000/")
