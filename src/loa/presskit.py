@@ -69,20 +69,13 @@ def _cached_kit(
     for found in previous.get(key, []):
         if found.path == path:
             return found
-    return replace(_kit(campaign, path, title, audience, unit, items), input_hash=key)
+    return replace(_kit(readme, path, title, audience, items), input_hash=key)
 
 
-def _kit(
-    campaign: m.Campaign,
-    path: str,
-    title: str,
-    audience: m.Audience | None,
-    unit: m.Unit | None,
-    items: list[Artifact],
-) -> Artifact:
+def _kit(readme: str, path: str, title: str, audience: m.Audience | None, items: list[Artifact]) -> Artifact:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "DOC-TRUOC.txt", _readme(campaign, title, audience, unit, items).encode())
+        _add(archive, "DOC-TRUOC.txt", readme.encode())
         entries = [
             {
                 "path": p.path,
