@@ -11,6 +11,9 @@ LOA_ADMIN_2FA     0 to let issuer administrators work without a TOTP second fact
 LOA_QUIZ_CORS_ORIGINS  comma-separated origins (https://portal.example) allowed to post quiz results
 LOA_QUIZ_BURST / LOA_QUIZ_RATE  quiz API token bucket per client: size and refill per second
 LOA_EMAIL_BACKEND / LOA_EMAIL_FROM / LOA_SITE_URL  reminder e-mails: backend, sender, links
+LOA_REDIS_URL     redis://host:6379/0: the shared cache (quiz rate limit, sessions) of several web workers
+LOA_TRUSTED_PROXIES  comma-separated addresses of reverse proxies whose X-Forwarded-For is believed
+LOA_STATIC_MANIFEST  1 once `collectstatic` ran (`loa web serve` does it): hashed, compressed, cached
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'loa.sqlite3'}",
         conn_max_age=int(os.environ.get("LOA_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a connection that died with a database restart is replaced, not reused
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -155,6 +159,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve the app's own CSS without a collectstatic step (embedded mode)
+if _flag("LOA_STATIC_MANIFEST", False):  # production: hashed names cached for a year, gzip/brotli
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    WHITENOISE_USE_FINDERS = False
+
+# Several web workers share one cache (Redis) for the quiz rate limit and sessions; one process alone
+# keeps it in memory. Sessions stay in the database, so a Redis restart signs nobody out.
+REDIS_URL = os.environ.get("LOA_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "loa",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},  # an outage fails fast, never hangs
+    }
+}
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Reverse proxies (addresses) whose X-Forwarded-For names the client, for the quiz API's rate limit.
+LOA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("LOA_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Uploads: Django keeps small files in memory and spills big ones to disk; the photo checks cap size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -181,6 +206,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes come over plain HTTP on loopback
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS

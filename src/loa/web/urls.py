@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from loa.web import health
 from loa.web.dashboard import views as dashboard
 from loa.web.dispatches import views as dispatches
 from loa.web.quiz import api as quiz_api
@@ -53,8 +54,12 @@ staff_patterns = [
 
 urlpatterns = [
     path("", include((staff_patterns, "staff"))),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/quiz-results", quiz_api.quiz_results, name="api-quiz-results"),
     path("api/openapi.json", openapi_json, name="api-openapi"),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler500 = health.server_error  # a database or Redis outage answers 503 "retry", not an error page
