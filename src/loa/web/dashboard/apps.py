@@ -6,3 +6,8 @@ class DashboardConfig(AppConfig):
     name = "loa.web.dashboard"
     label = "dashboard"
     verbose_name = _("Chỉ số")
+
+    def ready(self) -> None:
+        from loa.web.dashboard import progress
+
+        progress.connect()

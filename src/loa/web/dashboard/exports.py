@@ -36,6 +36,7 @@ class Progress:
     area_rows: list[ind.AreaRow]
     schools: ind.Rate
     learning: list[ind.LearningRow]
+    focus: OrgUnit | None = None  # the drill-down unit the figures are narrowed to, if any
 
     @property
     def reporting(self) -> ind.Rate:
@@ -50,10 +51,12 @@ class Progress:
         return ind.acknowledgement_rate(self.statuses)
 
 
-def progress(dispatch: Dispatch, user: Any) -> Progress:
-    """Count a dispatch's progress in the user's subtree (foreign deliveries and reports never enter)."""
-    statuses = ind.recipient_statuses(scoped(Delivery.objects.filter(dispatch=dispatch), user))
-    reports = scoped(ActivityReport.objects.filter(delivery__dispatch=dispatch), user)
+def progress(dispatch: Dispatch, user: Any, *, focus: OrgUnit | None = None) -> Progress:
+    """Count a dispatch's progress in the user's subtree, or in the part of it under `focus`
+    (foreign deliveries and reports never enter: `focus` only narrows, `scoped` still applies)."""
+    under = {"unit__path__startswith": focus.path} if focus is not None else {}
+    statuses = ind.recipient_statuses(scoped(Delivery.objects.filter(dispatch=dispatch, **under), user))
+    reports = scoped(ActivityReport.objects.filter(delivery__dispatch=dispatch, **under), user)
     per_delivery = (
         reports.filter(status__in=ind.COUNTED)
         .values("delivery")
@@ -64,7 +67,12 @@ def progress(dispatch: Dispatch, user: Any) -> Progress:
     }
     ancestor_ids = {i for s in statuses for i in s.delivery.unit.ancestor_ids[:2]}
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ancestor_ids)}
-    schools = scoped(OrgUnit.objects.filter(kind=UnitKind.SCHOOL, deliveries__dispatch=dispatch), user)
+    schools = scoped(
+        OrgUnit.objects.filter(
+            kind=UnitKind.SCHOOL, deliveries__dispatch=dispatch, path__startswith=focus.path if focus else "/"
+        ),
+        user,
+    )
     return Progress(
         dispatch=dispatch,
         today=timezone.localdate(),
@@ -74,7 +82,8 @@ def progress(dispatch: Dispatch, user: Any) -> Progress:
         reach=ind.reach_by_audience(reports),
         area_rows=ind.rates_by_area(statuses),
         schools=ind.schools_with_session(schools, reports),
-        learning=ind.learning_by_code(scoped(QuizResult.objects.all(), user), limit=20),
+        learning=ind.learning_by_code(scoped(QuizResult.objects.filter(**under), user), limit=20),
+        focus=focus,
     )
 
 
@@ -98,6 +107,8 @@ def render_xlsx(p: Progress) -> bytes:
     summary.append([f"V/v {d.subject}"])
     summary.append(["Hạn báo cáo", d.deadline])
     summary.append(["Số liệu đến ngày", p.today])
+    if p.focus is not None:
+        summary.append(["Phạm vi số liệu", p.focus.name])
     summary.append([])
     summary.append(["Chỉ số", "Số đơn vị", "Trên tổng", "Tỷ lệ"])
     for rate_name, rate in (
@@ -247,7 +258,7 @@ def render_report_docx(p: Progress, user: Any) -> bytes:
             run.bold = True
         paragraph.paragraph_format.keep_with_next = True
 
-    scope = agency.name
+    scope = p.focus.name if p.focus is not None else agency.name
     heading("I. TÌNH HÌNH TIẾP NHẬN VÀ BÁO CÁO")
     layout._body_paragraph(
         document,

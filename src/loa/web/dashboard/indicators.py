@@ -104,6 +104,7 @@ class AreaRow:
     recipients: int
     reporting: Rate
     on_time: Rate
+    drillable: bool = False  # an area below the one in view (a link down), not the view's own bodies
 
 
 def area_of(unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit:
@@ -125,7 +126,13 @@ def rates_by_area(statuses: list[RecipientStatus]) -> list[AreaRow]:
         areas[area.pk] = area
         grouped[area.pk].append(status)
     rows = [
-        AreaRow(areas[pk], len(items), reporting_rate(items), on_time_rate(items))
+        AreaRow(
+            areas[pk],
+            len(items),
+            reporting_rate(items),
+            on_time_rate(items),
+            drillable=areas[pk].kind != UnitKind.PROVINCE,
+        )
         for pk, items in grouped.items()
     ]
     return sorted(rows, key=lambda r: (r.reporting.percent or 0, r.area.name))

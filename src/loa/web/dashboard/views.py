@@ -10,14 +10,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from loa.web.access.decorators import staff_required
-from loa.web.access.scoping import get_scoped_or_404, scoped
-from loa.web.dashboard import charts, exports
+from loa.web.access.scoping import get_scoped_or_404, membership_of, scoped
+from loa.web.dashboard import charts, exports, summary
 from loa.web.dashboard import indicators as ind
 from loa.web.dispatches.models import Delivery, Dispatch
 from loa.web.dispatches.views import DOCX
 from loa.web.quiz.models import QuizResult
-from loa.web.reports.models import ActivityReport
-from loa.web.units.models import OrgUnit, UnitKind
+from loa.web.units.models import OrgUnit
 
 
 @staff_required
@@ -29,19 +28,31 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     today = timezone.localdate()
     context: dict[str, object] = {"dispatches": sent[:50], "dispatch": dispatch, "today": today}
     # Drill-down: ?dv=<unit> narrows every figure to that unit's subtree (province → commune → unit).
-    focus_pk = request.GET.get("dv", "")
-    focus = (
-        get_scoped_or_404(OrgUnit.objects.all(), request.user, pk=int(focus_pk))
-        if focus_pk.isdigit()
-        else None
-    )
+    focus = focus_of(request)
     under = {"unit__path__startswith": focus.path} if focus else {}
     context["focus"] = focus
     context["trail"] = _trail(request, focus)
     context["learning"] = ind.learning_by_code(scoped(QuizResult.objects.filter(**under), request.user))
     if dispatch is not None:
-        context |= _dispatch_indicators(request, dispatch, today, under)
+        context |= _dispatch_indicators(request, dispatch, today, focus)
     return render(request, "dashboard/index.html", context)
+
+
+def focus_of(request: HttpRequest) -> OrgUnit | None:
+    """Return the unit the figures are narrowed to (`?dv=`), or None; 404 outside the user's subtree."""
+    focus_pk = request.GET.get("dv", "")
+    if not focus_pk.isdigit():
+        return None
+    unit: OrgUnit = get_scoped_or_404(OrgUnit.objects.all(), request.user, pk=int(focus_pk))
+    return unit
+
+
+def _root(request: HttpRequest, focus: OrgUnit | None) -> OrgUnit | None:
+    """The unit whose subtree is in view: the focus, else the user's scope (None: the whole country)."""
+    if focus is not None or getattr(request.user, "is_superuser", False):
+        return focus
+    membership = membership_of(request.user)
+    return membership.scope if membership is not None else None
 
 
 def _trail(request: HttpRequest, focus: OrgUnit | None) -> list[OrgUnit]:
@@ -52,35 +63,26 @@ def _trail(request: HttpRequest, focus: OrgUnit | None) -> list[OrgUnit]:
 
 
 def _dispatch_indicators(
-    request: HttpRequest, dispatch: Dispatch, today: date, under: dict[str, str]
+    request: HttpRequest, dispatch: Dispatch, today: date, focus: OrgUnit | None
 ) -> dict[str, object]:
-    statuses = ind.recipient_statuses(
-        scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
-    )
-    reports = scoped(ActivityReport.objects.filter(delivery__dispatch=dispatch, **under), request.user)
-    schools = scoped(
-        OrgUnit.objects.filter(
-            kind=UnitKind.SCHOOL,
-            deliveries__dispatch=dispatch,
-            **{k.removeprefix("unit__"): v for k, v in under.items()},
-        ),
-        request.user,
-    )
-    areas = ind.rates_by_area(statuses)
-    by_unit = sorted(statuses, key=lambda s: (s.reported, s.on_time, s.delivery.unit.name))
-    reach = ind.reach_by_audience(reports)
+    under = {"unit__path__startswith": focus.path} if focus else {}
+    deliveries = scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
+    figures = summary.totals(deliveries, dispatch)
+    areas = summary.rates_by_area(deliveries, dispatch, _root(request, focus))
+    by_unit = summary.unit_statuses(deliveries, dispatch, limit=500) if len(areas) <= 1 else []
     return {
-        "recipients": len(statuses),
-        "acknowledged": ind.acknowledgement_rate(statuses),
-        "reporting": ind.reporting_rate(statuses),
-        "on_time": ind.on_time_rate(statuses),
-        "schools": ind.schools_with_session(schools, reports),
-        "levels": ind.rates_by_level(statuses),
+        "recipients": figures.recipients,
+        "acknowledged": figures.acknowledged,
+        "reporting": figures.reporting,
+        "on_time": figures.on_time,
+        "schools": figures.schools,
+        "levels": figures.levels,
         "areas": areas,
-        "by_unit": by_unit if len(areas) <= 1 else [],
-        "reach": reach,
-        "reach_total": sum(v for _, v in reach),
-        "laggards": [(s, s.days_late(today)) for s in ind.laggards(statuses, today=today)],
+        "by_unit": by_unit,
+        "reach": figures.reach,
+        "reach_total": figures.reach_total,
+        "laggards": [(s, s.days_late(today)) for s in summary.lagging(deliveries, dispatch)],
+        "export_query": f"?dv={focus.pk}" if focus else "",
         "area_chart": charts.bar_chart(
             [(r.area.name, r.reporting.percent or 0) for r in areas[:15]],
             title="Tỷ lệ đơn vị đã báo cáo theo địa bàn (%)",
@@ -88,14 +90,18 @@ def _dispatch_indicators(
             suffix="%",
             colour_by_value=True,
         ),
-        "reach_chart": charts.bar_chart(reach, title="Số người được tuyên truyền theo đối tượng"),
+        "reach_chart": charts.bar_chart(figures.reach, title="Số người được tuyên truyền theo đối tượng"),
     }
 
 
 @staff_required
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch = get_scoped_or_404(Dispatch.objects.all(), request.user, pk=pk)
-    statuses = ind.recipient_statuses(scoped(Delivery.objects.filter(dispatch=dispatch), request.user))
+    focus = focus_of(request)
+    under = {"unit__path__startswith": focus.path} if focus else {}
+    statuses = ind.recipient_statuses(
+        scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
+    )
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tien-do-cong-van-{dispatch.pk}.csv"'
@@ -133,7 +139,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch = get_scoped_or_404(Dispatch.objects.all(), request.user, pk=pk)
-    data = exports.render_xlsx(exports.progress(dispatch, request.user))
+    data = exports.render_xlsx(exports.progress(dispatch, request.user, focus=focus_of(request)))
     response = HttpResponse(data, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="tien-do-cong-van-{dispatch.pk}.xlsx"'
     return response
@@ -142,7 +148,9 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def export_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch = get_scoped_or_404(Dispatch.objects.all(), request.user, pk=pk)
-    data = exports.render_report_docx(exports.progress(dispatch, request.user), request.user)
+    data = exports.render_report_docx(
+        exports.progress(dispatch, request.user, focus=focus_of(request)), request.user
+    )
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-cong-van-{dispatch.pk}.docx"'
     return response
