@@ -95,9 +95,14 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def tree_digest(folder: Path) -> str:
-    """Return one hash of every file's path and bytes under a folder (empty folders included)."""
+    """Return one hash of every file's path and bytes under a folder (empty folders included).
+
+    The build's own record of file times (.loa-build.json) is left out: it is bookkeeping, not output.
+    """
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
+        if path.name == ".loa-build.json":
+            continue
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         if path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -88,9 +88,37 @@ def test_second_build_reuses_every_product_and_writes_the_same_bytes(previous_fu
     result = build(ROOTS / "full", out=previous_full, formats=quick_formats())
     assert result.rendered == 0
     assert result.reused == len(rendered_products(previous_full)) > 0, "every rendered product is reused"
-    assert len(result.products) == len(before)
+    assert result.products == len(before)
     assert product_bytes(previous_full) == before
     assert tree_digest(previous_full) == digest, "the whole output, portal and search index included"
+
+
+def test_build_with_nothing_changed_leaves_the_output_alone(previous_full: Path) -> None:
+    result = build(ROOTS / "full", out=previous_full, formats=quick_formats())
+    assert result.unchanged
+    article = previous_full / "bai-viet" / CHANGED_TOPIC / "tre-11-15.html"
+    before = article.stat().st_mtime_ns
+    again = build(ROOTS / "full", out=previous_full, formats=quick_formats())
+    assert again.unchanged and again.products == result.products
+    assert article.stat().st_mtime_ns == before, "not even rewritten"
+
+
+def test_a_damaged_output_file_is_noticed_and_rebuilt(previous_full: Path) -> None:
+    article = previous_full / "bai-viet" / CHANGED_TOPIC / "tre-11-15.html"
+    good = article.read_bytes()
+    article.write_bytes(b"x" * len(good))  # same size: only the modification time tells
+    result = build(ROOTS / "full", out=previous_full, formats=quick_formats())
+    assert not result.unchanged
+    assert result.rendered > 0
+    assert article.read_bytes() == good
+
+
+def test_a_different_build_date_is_a_change(previous_full: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(SOURCE_DATE_EPOCH) + 86_400))
+    result = build(ROOTS / "full", out=previous_full, formats=quick_formats())
+    assert not result.unchanged and result.rendered == 0
+    built_at = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH) + 86_400, dt.UTC)
+    assert manifest(previous_full)["built_at"] == built_at.isoformat(timespec="seconds")
 
 
 def test_changing_one_topic_renders_only_that_topics_jobs(
@@ -125,7 +153,7 @@ def test_article_html_format_alone_builds_no_portal(loa: LoaCommand, tmp_path: P
         assert not (out / portal_file).exists(), portal_file
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assets = {f for f in files if f.startswith("assets/")}
-    assert files == {p["path"] for p in products} | {"manifest.json"} | assets
+    assert files == {p["path"] for p in products} | {"manifest.json", ".loa-build.json"} | assets
     for product in products:  # the articles stay whole without the portal: their images are there
         page = out / product["path"]
         for src in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8")):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from loa import __version__
 from loa import model as m
 from loa.assets import asset_artifacts
 from loa.errors import BuildError, CampaignError, Diagnostic, Location
@@ -22,7 +23,7 @@ from loa.readers.units import read_units
 from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, available_renderers
 from loa.site import index_search, render_site
 from loa.social import compose_social_posts
-from loa.writer import check_output_folder, write_output
+from loa.writer import OutputState, check_output_folder, unchanged_output, write_output
 
 PORTAL = "portal"
 SOCIAL = "social"
@@ -37,12 +38,15 @@ class BuildResult:
     """What a build did, for the CLI to report."""
 
     out: Path
-    products: list[Artifact]
+    products: int
+    """Products in the output: rendered, reused and composed from others."""
     rendered: int
     """Products rendered in this build."""
     reused: int
     """Products reused unchanged from the previous build; the rest were composed from these."""
     warnings: list[Diagnostic] = field(default_factory=list)
+    unchanged: bool = False
+    """True when nothing the output depends on changed, so the output was left as it was."""
 
 
 def check(
@@ -75,8 +79,14 @@ def build(
     renderers, skipped = _usable(select_renderers(formats), explicit=bool(formats), source=source)
     warnings = [*warnings, *skipped]
     jobs = [job for r in renderers for job in plan_jobs(r, campaign)]
+    fingerprints = Fingerprints(campaign)
+    by_name = {r.name: r for r in renderers}
+    keys = [by_name[job.renderer].input_hash(job, fingerprints) for job in jobs]
+    build_key = _build_key(keys, fingerprints, [r.name for r in renderers], formats)
+    if state := unchanged_output(out, build_key):
+        return BuildResult(out, state.products, 0, state.rendered, warnings, unchanged=True)
     previous = _previous_outputs(out)
-    products, rendered = _render(campaign, renderers, jobs, previous, workers, progress)
+    products, rendered = _render(campaign, jobs, keys, previous, workers, progress)
     reused = len(products) - rendered
     if _wants(SOCIAL, formats):
         products += compose_social_posts(campaign, products)
@@ -86,8 +96,30 @@ def build(
     site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
     manifest = build_manifest(campaign, products, built_on=built_on)
     files = [*products, *asset_artifacts(campaign), *site]
-    write_output(out, files, manifest, finish=index_search if site else None)
-    return BuildResult(out, products, rendered, reused, warnings)
+    state = OutputState(build_key, len(products), rendered + reused)
+    write_output(out, files, manifest, state=state, finish=index_search if site else None)
+    return BuildResult(out, len(products), rendered, reused, warnings)
+
+
+def _build_key(
+    keys: list[str], fingerprints: Fingerprints, renderers: list[str], formats: Sequence[str] | None
+) -> str:
+    """Return a hash of everything a whole build depends on: equal keys give identical output.
+
+    The jobs' input hashes cover what each product reads; the campaign's settings and content cover
+    what the portal, social posts and press kits are composed from; SOURCE_DATE_EPOCH fixes dates.
+    """
+    stages = [stage for stage in STAGES if _wants(stage, formats)]
+    parts = [
+        __version__,
+        fingerprints.settings,
+        fingerprints.content,
+        ",".join(renderers),
+        ",".join(stages),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        *sorted(keys),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def with_units(campaign: m.Campaign, units_csv: Path) -> m.Campaign:
@@ -153,16 +185,13 @@ def _wants(stage: str, formats: Sequence[str] | None) -> bool:
 
 def _render(
     campaign: m.Campaign,
-    renderers: list[Renderer],
     jobs: list[Job],
+    keys: list[str],
     previous: dict[str, list[Artifact]],
     workers: int,
     progress: Progress | None,
 ) -> tuple[list[Artifact], int]:
-    """Render jobs whose input changed; reuse the previous output of the others."""
-    by_name = {r.name: r for r in renderers}
-    fingerprints = Fingerprints(campaign)
-    keys = [by_name[job.renderer].input_hash(job, fingerprints) for job in jobs]
+    """Render jobs whose input changed (keys are their input hashes); reuse the previous output."""
     results: list[list[Artifact] | None] = [previous.get(key) for key in keys]
     pending = [i for i, found in enumerate(results) if found is None]
     done = len(jobs) - len(pending)

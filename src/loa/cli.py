@@ -130,9 +130,14 @@ def build_command(
             progress=progress,
         )
     _print_diagnostics(result.warnings)
-    composed = len(result.products) - result.rendered - result.reused
+    if result.unchanged:
+        out_console.print(
+            f"[green]✓[/] không có gì thay đổi: {result.products} sản phẩm giữ nguyên → [bold]{result.out}[/]"
+        )
+        return
+    composed = result.products - result.rendered - result.reused
     out_console.print(
-        f"[green]✓[/] {len(result.products)} sản phẩm ({result.rendered} tạo mới, {result.reused} giữ "
+        f"[green]✓[/] {result.products} sản phẩm ({result.rendered} tạo mới, {result.reused} giữ "
         f"nguyên, {composed} tổng hợp) → [bold]{result.out}[/] (manifest.json)"
     )
 

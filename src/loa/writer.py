@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,19 @@ from loa.errors import BuildError
 from loa.renderers.base import Artifact
 
 Finisher = Callable[[Path], None]
+STATE_FILE = ".loa-build.json"
+"""Written last into the output: the build key and the size and time of every file, so that a build
+whose inputs did not change can check the output is intact by looking at it, not by reading it."""
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """What the next build needs to know to leave an unchanged output alone."""
+
+    build_key: str
+    products: int
+    rendered: int
+    """Products made by renderers (the rest were composed from them)."""
 
 
 def write_output(
@@ -21,6 +35,7 @@ def write_output(
     artifacts: Iterable[Artifact],
     manifest: dict[str, Any],
     *,
+    state: OutputState | None = None,
     finish: Finisher | None = None,
 ) -> None:
     """Write artifacts and manifest.json into a staging folder, then swap it in for `out`.
@@ -42,6 +57,8 @@ def write_output(
         )
         if finish:
             finish(staging)
+        if state:
+            _write_state(staging, state)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -54,6 +71,33 @@ def check_output_folder(out: Path) -> None:
         raise BuildError(f"{out}: đây là một tệp, không phải thư mục — chọn thư mục khác cho --out")
     if out.is_dir() and not (out / "manifest.json").exists() and any(out.iterdir()):
         raise BuildError(f"{out}: thư mục đã có dữ liệu không phải do Loa tạo — chọn thư mục khác cho --out")
+
+
+def unchanged_output(out: Path, build_key: str) -> OutputState | None:
+    """Return the state of an output built from the same inputs and untouched since, else None."""
+    try:
+        data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        if data["build_key"] != build_key:
+            return None
+        for path, (size, mtime_ns) in data["files"].items():
+            info = os.stat(out / path)
+            if info.st_size != size or info.st_mtime_ns != mtime_ns:
+                return None
+        return OutputState(build_key, int(data["products"]), int(data["rendered"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_state(folder: Path, state: OutputState) -> None:
+    """Record every file's size and modification time; renaming the folder keeps both."""
+    files = {}
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(parent, name)
+            info = path.stat()
+            files[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns]
+    record = {"build_key": state.build_key, "products": state.products, "rendered": state.rendered}
+    (folder / STATE_FILE).write_text(json.dumps({**record, "files": files}), encoding="utf-8")
 
 
 def _swap(staging: Path, out: Path) -> None:
