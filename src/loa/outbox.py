@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -131,6 +132,16 @@ class Outbox:
             ).fetchall()
         return [Record(*row) for row in rows]
 
+    def scheduled_times(self, channel: str, target: str, kind: str) -> list[datetime]:
+        """Return the times of a target's posts of one kind that are sent or may be (for quotas)."""
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT scheduled_at FROM posts WHERE channel = ? AND target = ? AND kind = ?"
+                " AND state IN ('sending', 'sent', 'unknown') AND scheduled_at IS NOT NULL",
+                (channel, target, kind),
+            ).fetchall()
+        return [datetime.fromisoformat(row[0]) for row in rows]
+
     def claim(self, key: str) -> bool:
         """Mark a planned or failed post `sending` (one attempt more); False if it is in another state."""
         return self._move(key, ("planned", "failed"), "sending", attempt=True)
@@ -185,6 +196,7 @@ class Vault:
     def __init__(self, outbox: Outbox, keys: str) -> None:
         self.outbox = outbox
         self.fernet = fernet(keys)
+        self._newest = Fernet(keys.split(",")[0].strip().encode())
 
     def read(self, db: sqlite3.Connection, name: str) -> tuple[Secret | None, int]:
         """Return a stored secret and its generation (0 if absent), on a given connection."""
@@ -211,14 +223,34 @@ class Vault:
         return generation + 1
 
     def rotate(self) -> tuple[int, int]:
-        """Re-encrypt every stored secret with the first key; return (re-encrypted, total)."""
+        """Re-encrypt every stored secret with the first key; return (readable with it alone, total)."""
         with self.outbox.transaction() as db:
             rows = db.execute("SELECT name, ciphertext FROM secrets").fetchall()
             for name, ciphertext in rows:
                 db.execute(
-                    "UPDATE secrets SET ciphertext = ? WHERE name = ?", (self.fernet.rotate(ciphertext), name)
+                    "UPDATE secrets SET ciphertext = ? WHERE name = ?",
+                    (rotate(self.fernet, name, ciphertext), name),
                 )
-        return len(rows), len(rows)
+            stored = db.execute("SELECT ciphertext FROM secrets").fetchall()
+        return sum(_readable(self._newest, row[0]) for row in stored), len(rows)
+
+
+def rotate(cipher: MultiFernet, name: str, ciphertext: bytes) -> bytes:
+    """Return a secret's ciphertext re-encrypted with the newest key; raise naming it if unreadable."""
+    try:
+        return cipher.rotate(ciphertext)
+    except InvalidToken:
+        raise PublishError(
+            f"không giải mã được bí mật {name} — đặt khóa cũ sau khóa mới: LOA_SECRET_KEY=mới,cũ"
+        ) from None
+
+
+def _readable(cipher: Fernet, ciphertext: bytes) -> bool:
+    try:
+        cipher.decrypt(ciphertext)
+    except InvalidToken:
+        return False
+    return True
 
 
 def fernet(keys: str) -> MultiFernet:

@@ -46,8 +46,16 @@ FACEBOOK_PHOTO_BYTES = Limit(
     "byte",
     "Graph API /{page-id}/photos: photos should be less than 4 MB",
 )
+FACEBOOK_PHOTOS_PER_POST = 10
+FACEBOOK_PHOTOS_PER_POST_SOURCE = "attached_media: common practice, not an official limit — verify"
+"""A multi-photo post: photos uploaded unpublished, then attached to one feed post."""
+
 ZALO_BROADCAST_PER_FOLLOWER_PER_DAY = 1
 """Each follower receives at most one broadcast a day (Zalo OA FAQ, marked possibly outdated)."""
+ZALO_BROADCAST_PER_MONTH_BY_PACKAGE = (1, 4, 6)
+"""Broadcasts a follower may receive per month, by OA package; quotas reset monthly (Zalo OA FAQ)."""
+ZALO_BROADCAST_PER_MONTH_DEFAULT = 1
+"""The strictest package, until LOA_ZALO_BROADCAST_QUOTA names the OA's own."""
 
 RATE_LIMIT_CODES: dict[str, frozenset[int]] = {
     "facebook": frozenset({4, 17, 32, 613, 80001}),

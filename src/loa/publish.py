@@ -33,11 +33,23 @@ from loa.channels.base import (
     UnknownOutcomeError,
     backoff,
 )
-from loa.channels.facebook import GRAPH_URL, FacebookPage, prepare_facebook
+from loa.channels.facebook import GRAPH_URL, FacebookPage, beyond_window, prepare_facebook
+from loa.channels.provinces import read_city_codes
 from loa.channels.secrets import Secrets, scrub
 from loa.channels.webhook import Webhook, prepare_webhook
-from loa.channels.zalo import API_URL, OAUTH_URL, VIETNAM, ZaloOA, ZaloTokens, prepare_zalo_article
+from loa.channels.zalo import (
+    API_URL,
+    OAUTH_URL,
+    VIETNAM,
+    ZaloOA,
+    ZaloTokens,
+    prepare_zalo_article,
+    prepare_zalo_broadcast,
+    quota_problem,
+    zalo_target,
+)
 from loa.outbox import FILE_NAME, Outbox, Record, Vault, data_dir
+from loa.platforms import ZALO_BROADCAST_PER_MONTH_DEFAULT
 from loa.social import FACEBOOK_IMAGE_SIZES
 
 log = logging.getLogger("loa.publish")
@@ -63,6 +75,8 @@ class Slot:
     topic: str | None
     at: datetime | None
     channels: tuple[str, ...] = ()
+    photos: tuple[str, ...] = ()
+    """More images of the build (manifest paths) after the topic's card: a multi-photo Facebook post."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +110,7 @@ def plan_posts(
                 raise PublishError(f"lịch đăng: chủ đề '{topic}' không có trong bản build {site}")
             for name in slot.channels or channels:
                 try:
-                    posts.append(_prepare(site, manifest, name, topic, targets, slot.at, now, sent))
+                    posts.append(_prepare(site, manifest, name, topic, targets, slot, now, sent))
                 except LimitError as exc:
                     problems.append(str(exc))
     if problems:
@@ -216,7 +230,10 @@ def _pause(attempt: int, policy: Policy) -> float:
 
 
 def _due(post: Post, channel: Channel, now: datetime) -> bool:
-    return post.scheduled_at is None or channel.schedules_natively or post.scheduled_at <= now
+    """Sent now: unscheduled, due, or held by the platform and inside its window (else it waits)."""
+    if post.scheduled_at is None or post.scheduled_at <= now:
+        return True
+    return channel.schedules_natively and not beyond_window(post.scheduled_at, now)
 
 
 def read_calendar(path: Path) -> list[Slot]:
@@ -232,9 +249,9 @@ def read_calendar(path: Path) -> list[Slot]:
         if not isinstance(entry, dict) or "at" not in entry or "topic" not in entry:
             raise PublishError(f"{path}: mục {number}: cần 'at:' (ngày giờ) và 'topic:' (mã chủ đề)")
         channels = entry.get("channels") or ()
-        slots.append(
-            Slot(str(entry["topic"]), parse_time(entry["at"], f"{path}: mục {number}"), tuple(channels))
-        )
+        at = parse_time(entry["at"], f"{path}: mục {number}")
+        photos = tuple(str(x) for x in entry.get("photos") or ())
+        slots.append(Slot(str(entry["topic"]), at, tuple(channels), photos))
     return slots
 
 
@@ -287,10 +304,11 @@ def _prepare(
     name: str,
     topic: str,
     targets: Targets,
-    at: datetime | None,
+    slot: Slot,
     now: datetime,
     sent: Callable[[str], bool],
 ) -> Post:
+    at = slot.at
     folder = f"mang-xa-hoi/{topic}"
     article_entry = _product(manifest, f"{folder}/zalo.json")
     article = json.loads((site / folder / "zalo.json").read_text(encoding="utf-8")) if article_entry else {}
@@ -312,9 +330,14 @@ def _prepare(
             "photo": photo,
             "photo_name": Path(card["path"]).name if card else "",
             "scheduled_at": at,
+            "photos": _images(site, manifest, slot.photos),
         }
+        if slot.photos:
+            options["product_sha256"] = _combined(text, card, *(_product(manifest, x) for x in slot.photos))
         unchecked = prepare_facebook(now=None, **options)
-        return unchecked if sent(unchecked.key) else prepare_facebook(now=now, **options)
+        if sent(unchecked.key) or beyond_window(at, now):
+            return unchecked  # sent, or waiting in the outbox until it enters the window
+        return prepare_facebook(now=now, **options)
     if name == "zalo":
         if article_entry is None:
             raise PublishError(f"{site}: thiếu {folder}/zalo.json — build lại với định dạng social")
@@ -343,6 +366,19 @@ def _prepare(
         )
         return replace(post, scheduled_at=at)
     raise PublishError(f"kênh '{name}' không có — chọn trong: {', '.join(CHANNEL_NAMES)}")
+
+
+def _images(site: Path, manifest: Mapping[str, Any], paths: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Return the named images of the build; only products its manifest lists (never another file)."""
+    images = []
+    for path in paths:
+        entry = _product(manifest, path)
+        if entry is None or entry.get("format") not in ("png", "jpg", "jpeg"):
+            raise PublishError(
+                f"{site}: ảnh '{path}' không phải ảnh PNG/JPEG trong manifest.json của bản build"
+            )
+        images.append((Path(path).name, (site / path).read_bytes()))
+    return images
 
 
 def _combined(*entries: Mapping[str, Any] | None) -> str:
@@ -437,11 +473,37 @@ def run(
     calendar: Path | None = None,
     environ: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    broadcast: Broadcast | None = None,
 ) -> list[PlanRow]:
-    """Plan the posts of a build (and send the due ones when `send`); return the plan with states."""
+    """Plan the posts of a build (and send the due ones when `send`); return the plan with states.
+
+    With `broadcast`, the Zalo articles of the plan that are sent go out as one broadcast as well.
+    """
     secrets = Secrets(environ)
-    now = now or datetime.now(VIETNAM)
     slots = read_calendar(calendar) if calendar else [Slot(None, parse_time(schedule))] if schedule else []
+    planned = publish_slots(site, channels=channels, slots=slots, secrets=secrets, send=send, now=now)
+    if broadcast is not None and send:
+        topics = tuple(dict.fromkeys(p.topic for p, _r in planned if p.channel == "zalo"))
+        planned.append(send_broadcast(replace(broadcast, topics=topics), secrets=secrets, now=now))
+    return [_row(post, record) for post, record in planned]
+
+
+def publish_slots(
+    site: Path,
+    *,
+    channels: Sequence[str],
+    slots: Sequence[Slot],
+    secrets: Secrets,
+    send: bool,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> list[tuple[Post, Record | None]]:
+    """Plan the posts of a build for some slots, send the due ones when `send`; return each with its row.
+
+    The accounts, tokens and outbox folder (LOA_DATA_DIR) come from `secrets`: the command reads them
+    from the environment, the web app from its encrypted accounts.
+    """
+    now = now or datetime.now(VIETNAM)
     folder = data_dir(secrets.environ)
     outbox = Outbox(folder) if send or (folder / FILE_NAME).exists() else None
     posts = plan_posts(
@@ -451,11 +513,80 @@ def run(
         timeout = float(secrets.setting("LOA_PUBLISH_TIMEOUT", "30"))
         opened = open_channels(sorted({p.channel for p in posts}), secrets, outbox, timeout=timeout)
         try:
-            deliver_all(posts, opened, outbox, policy=Policy(), now=now)
+            deliver_all(posts, opened, outbox, policy=policy or Policy(), now=now)
         finally:
             for channel in opened.values():
                 channel.close()
-    return [_row(post, outbox.get(post.key) if outbox else None) for post in posts]
+    return [(post, outbox.get(post.key) if outbox else None) for post in posts]
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """A Zalo broadcast ("tin truyền thông") of sent articles, with its targeting."""
+
+    at: datetime | None = None
+    provinces: tuple[str, ...] = ()
+    """2025 province codes (34 units); Zalo is sent the old provinces they were formed from."""
+    gender: str = ""
+    ages: str = ""
+    topics: tuple[str, ...] = ()
+
+
+def send_broadcast(
+    broadcast: Broadcast, *, secrets: Secrets, now: datetime | None = None, policy: Policy | None = None
+) -> tuple[Post, Record | None]:
+    """Send the sent Zalo articles of some topics as one broadcast, once, inside hours and quotas."""
+    now = now or datetime.now(VIETNAM)
+    outbox = Outbox(data_dir(secrets.environ))
+    oa_id = targets_from(secrets).zalo
+    post = plan_broadcast(outbox, broadcast, oa_id=oa_id, secrets=secrets, now=now)
+    channel = _zalo(
+        secrets, outbox, targets_from(secrets), float(secrets.setting("LOA_PUBLISH_TIMEOUT", "30"))
+    )
+    try:
+        return post, deliver(post, channel, outbox, policy=policy or Policy())
+    finally:
+        channel.close()
+
+
+def plan_broadcast(
+    outbox: Outbox, broadcast: Broadcast, *, oa_id: str, secrets: Secrets, now: datetime
+) -> Post:
+    """Return the broadcast post of the sent articles; raise naming the hour, count or quota broken."""
+    articles = [
+        r
+        for r in outbox.records()
+        if r.channel == "zalo" and r.kind == "article" and r.state == "sent" and r.topic in broadcast.topics
+    ]
+    ids = tuple(dict.fromkeys(str(r.upstream_id) for r in articles if r.upstream_id))
+    if not ids:
+        raise PublishError("Zalo broadcast: chưa có bài viết Zalo nào đã đăng để gửi tin truyền thông")
+    table_file = secrets.setting("LOA_ZALO_CITY_CODES")
+    target = zalo_target(
+        provinces=broadcast.provinces,
+        city_codes=read_city_codes(Path(table_file)) if table_file else None,
+        gender=broadcast.gender,
+        ages=broadcast.ages,
+    )
+    post = prepare_zalo_broadcast(oa_id=oa_id, article_ids=ids, at=broadcast.at or now, target=target)
+    if outbox.get(post.key) is None:  # a rerun of the same broadcast is not a second one
+        per_month = int(secrets.setting("LOA_ZALO_BROADCAST_QUOTA", str(ZALO_BROADCAST_PER_MONTH_DEFAULT)))
+        problem = quota_problem(
+            outbox.scheduled_times("zalo", oa_id, "broadcast"), post.scheduled_at or now, per_month=per_month
+        )
+        if problem:
+            raise LimitError(problem)
+    return post
+
+
+def rotate_key(environ: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """Re-encrypt every token stored in the outbox with the newest LOA_SECRET_KEY; return (done, total)."""
+    secrets = Secrets(environ)
+    folder = data_dir(secrets.environ)
+    if not (folder / FILE_NAME).exists():
+        return 0, 0
+    key = secrets.require("LOA_SECRET_KEY", "khóa mã hóa token: khóa mới trước, khóa cũ sau dấu phẩy")
+    return Vault(Outbox(folder), key.reveal()).rotate()
 
 
 def _sent_in(outbox: Outbox | None) -> Callable[[str], bool]:

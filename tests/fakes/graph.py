@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ class PagePost:
     link: str
     scheduled: int | None
     photo: bytes | None
+    media: tuple[bytes, ...] = ()
 
 
 class FakeGraph(FakeServer):
@@ -33,6 +35,7 @@ class FakeGraph(FakeServer):
         super().__init__(faults)
         self.page_id, self.token = page_id, token
         self.posts: list[PagePost] = []
+        self.unpublished: dict[str, bytes] = {}  # photos uploaded with published=false, by id
         self._ids = itertools.count(1)
 
     @property
@@ -56,6 +59,16 @@ class FakeGraph(FakeServer):
 
     def _create(self, request: Request, *, photo: bool) -> Answer:
         form = request.form
+        if photo and form.get("published") == "false" and "scheduled_publish_time" not in form:
+            with self.lock:
+                media_id = f"media{next(self._ids)}"
+                self.unpublished[media_id] = request.files.get("source", b"")
+            return Answer(200, {"id": media_id})
+        attached = [
+            json.loads(v)["media_fbid"] for k, v in sorted(form.items()) if k.startswith("attached_media")
+        ]
+        if any(m not in self.unpublished for m in attached):
+            return Answer(400, {"error": {"message": "Invalid media_fbid", "code": 100}})
         scheduled = int(form["scheduled_publish_time"]) if "scheduled_publish_time" in form else None
         if scheduled is not None and not (time.time() + 600 <= scheduled <= time.time() + 30 * 86400):
             return Answer(
@@ -69,6 +82,7 @@ class FakeGraph(FakeServer):
                 form.get("link", ""),
                 scheduled,
                 request.files.get("source") if photo else None,
+                tuple(self.unpublished[m] for m in attached),
             )
             self.posts.append(post)
         if photo:

@@ -22,7 +22,7 @@ import httpx
 
 from loa.errors import LoaError
 
-PostKind = Literal["photo", "link", "article", "broadcast", "webhook"]
+PostKind = Literal["photo", "album", "link", "article", "broadcast", "webhook"]
 
 
 class PublishError(LoaError):
@@ -75,6 +75,8 @@ class Post:
     attachment: bytes | None = field(default=None, repr=False)
     attachment_name: str = ""
     articles: tuple[str, ...] = ()
+    attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
+    """The photos of a multi-photo post: (file name, bytes) in the order shown."""
 
     @property
     def key(self) -> str:

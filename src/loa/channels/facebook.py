@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,17 +37,25 @@ def prepare_facebook(
     photo: bytes | None = None,
     photo_name: str = "card.png",
     scheduled_at: datetime | None = None,
+    photos: Sequence[tuple[str, bytes]] = (),
 ) -> Post:
-    """Return a photo post (with `photo`) or a link post, checked against the Facebook limits.
+    """Return a photo post (with `photo`), a multi-photo post (`photo` and more `photos`) or a link
+    post, checked against the Facebook limits.
 
     `now` is the time of the request, for the schedule window; None skips that check (for a post
-    already sent, whose time may have passed).
+    already sent, whose time may have passed, or one beyond the window that waits in the outbox).
     """
+    album = ((photo_name, photo), *photos) if photo is not None and photos else ()
     problems = [p.over(p.FACEBOOK_MESSAGE, message + "\n\n#loa-00000000")]
     if photo is not None:
-        problems.append(p.over(p.FACEBOOK_PHOTO_BYTES, photo))
+        problems += [p.over(p.FACEBOOK_PHOTO_BYTES, data) for _name, data in album or ((photo_name, photo),)]
     elif not link:
         problems.append("Facebook link: bài đăng liên kết cần link (hoặc dùng ảnh thẻ của chủ đề)")
+    if len(album) > p.FACEBOOK_PHOTOS_PER_POST:
+        problems.append(
+            f"Facebook attached_media: {len(album)} ảnh, tối đa {p.FACEBOOK_PHOTOS_PER_POST} ảnh một bài "
+            f"({p.FACEBOOK_PHOTOS_PER_POST_SOURCE})"
+        )
     if scheduled_at is not None and now is not None:
         problems.append(schedule_problem(scheduled_at, now))
     found = [x for x in problems if x]
@@ -56,13 +66,19 @@ def prepare_facebook(
         channel="facebook",
         target=page_id,
         topic=topic,
-        kind="photo" if photo is not None else "link",
+        kind="album" if album else "photo" if photo is not None else "link",
         product_sha256=product_sha256,
         fields=fields,
         scheduled_at=scheduled_at,
         attachment=photo,
         attachment_name=photo_name,
+        attachments=tuple(album),
     )
+
+
+def beyond_window(when: datetime | None, now: datetime) -> bool:
+    """Return True when a time is further ahead than Facebook accepts: the post waits in the outbox."""
+    return when is not None and when > now + timedelta(days=p.FACEBOOK_SCHEDULE_MAX_DAYS)
 
 
 def schedule_problem(when: datetime, now: datetime) -> str | None:
@@ -94,18 +110,38 @@ class FacebookPage(Channel):
         return f"FacebookPage(page_id={self.page_id!r}, token=***)"
 
     def publish(self, post: Post) -> Receipt:
-        """Create the post (photo or feed), scheduled when the post has a time."""
+        """Create the post (photo, photos or feed), scheduled when the post has a time."""
         data = {"message": _with_marker(post)}
         if "link" in post.fields and post.kind == "link":
             data["link"] = post.fields["link"]
         if post.scheduled_at is not None:
             data |= {"published": "false", "scheduled_publish_time": str(int(post.scheduled_at.timestamp()))}
+        if post.kind == "album":
+            for number, media in enumerate(self._upload_unpublished(post)):
+                data[f"attached_media[{number}]"] = json.dumps({"media_fbid": media})
+            answer = self._call("POST", f"/{self.page_id}/feed", data=data)
+            return Receipt(str(answer["id"]))
         if post.kind == "photo":
             files = {"source": (post.attachment_name, post.attachment or b"", "image/png")}
             answer = self._call("POST", f"/{self.page_id}/photos", data=data, files=files)
             return Receipt(str(answer.get("post_id") or answer["id"]))
         answer = self._call("POST", f"/{self.page_id}/feed", data=data)
         return Receipt(str(answer["id"]))
+
+    def _upload_unpublished(self, post: Post) -> list[str]:
+        """Upload the photos of a multi-photo post unpublished; return their ids for attached_media.
+
+        An upload left behind by a failed post is unpublished and shows nowhere; a resend uploads again.
+        """
+        extra = {"temporary": "true"} if post.scheduled_at is not None else {}
+        ids = []
+        for name, data in post.attachments:
+            files = {"source": (name, data, "image/png")}
+            answer = self._call(
+                "POST", f"/{self.page_id}/photos", data={"published": "false", **extra}, files=files
+            )
+            ids.append(str(answer["id"]))
+        return ids
 
     def find(self, post: Post) -> Receipt | None:
         """Look for the post's marker in the Page's feed, or its scheduled posts."""

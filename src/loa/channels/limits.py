@@ -36,6 +36,20 @@ def limits_table() -> str:
         ("Zalo", "broadcast giờ gửi", f"{start:02d}:00–{end:02d}:00 giờ Việt Nam", "reported by OA guides"),
         (
             "Facebook",
+            "attached_media",
+            f"≤ {p.FACEBOOK_PHOTOS_PER_POST} ảnh một bài",
+            p.FACEBOOK_PHOTOS_PER_POST_SOURCE,
+        ),
+        (
+            "Zalo",
+            "broadcast hạn mức",
+            f"{p.ZALO_BROADCAST_PER_FOLLOWER_PER_DAY} tin/ngày; "
+            + "/".join(map(str, p.ZALO_BROADCAST_PER_MONTH_BY_PACKAGE))
+            + " tin/tháng theo gói OA",
+            "Zalo OA FAQ (marked possibly outdated)",
+        ),
+        (
+            "Facebook",
             "mã giới hạn tần suất",
             ", ".join(map(str, sorted(p.RATE_LIMIT_CODES["facebook"]))),
             "Graph API rate limiting",

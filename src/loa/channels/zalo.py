@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -30,6 +30,7 @@ from loa.channels.base import (
     UnknownOutcomeError,
     retry_after,
 )
+from loa.channels.provinces import zalo_cities
 from loa.channels.secrets import Secret, scrub
 from loa.outbox import Vault
 
@@ -80,6 +81,42 @@ def prepare_zalo_broadcast(
     digest = hashlib.sha256("|".join(article_ids).encode()).hexdigest()
     fields = {"target": json.dumps(dict(target or {}), sort_keys=True)}
     return Post("zalo", oa_id, "broadcast", "broadcast", digest, fields, at, articles=article_ids)
+
+
+def zalo_target(
+    *,
+    provinces: Sequence[str] = (),
+    city_codes: Mapping[str, str] | None = None,
+    gender: str = "",
+    ages: str = "",
+    platform: str = "",
+) -> dict[str, str]:
+    """Return a broadcast target: 2025 provinces become the old provinces Zalo still lists."""
+    target = {"cities": zalo_cities(provinces, city_codes)} if provinces else {}
+    extra = {"gender": gender, "ages": ages, "platform": platform}
+    return target | {k: v for k, v in extra.items() if v}
+
+
+def quota_problem(sent: Sequence[datetime], at: datetime, *, per_month: int) -> str | None:
+    """Return a message if one more broadcast at `at` breaks the follower quotas (Vietnam dates).
+
+    `sent` are the times of the OA's broadcasts already sent or on their way.
+    """
+    local = at.astimezone(VIETNAM)
+    days = [s.astimezone(VIETNAM).date() for s in sent]
+    same_day = sum(d == local.date() for d in days)
+    same_month = sum((d.year, d.month) == (local.year, local.month) for d in days)
+    if same_day >= p.ZALO_BROADCAST_PER_FOLLOWER_PER_DAY:
+        return (
+            f"Zalo broadcast hạn mức: đã có {same_day} tin truyền thông ngày {local:%d/%m/%Y}, "
+            f"mỗi người theo dõi nhận tối đa {p.ZALO_BROADCAST_PER_FOLLOWER_PER_DAY} tin một ngày"
+        )
+    if same_month >= per_month:
+        return (
+            f"Zalo broadcast hạn mức: đã có {same_month} tin truyền thông tháng {local:%m/%Y}, gói OA cho "
+            f"tối đa {per_month} tin một tháng (LOA_ZALO_BROADCAST_QUOTA; hạn mức đặt lại mỗi tháng)"
+        )
+    return None
 
 
 class ZaloTokens:
