@@ -267,15 +267,23 @@ def publish_command(
     calendar: Annotated[
         Path | None, typer.Option("--calendar", help="Lịch đăng YAML: danh sách at + topic.")
     ] = None,
+    broadcast: Annotated[
+        bool, typer.Option("--broadcast", help="Gửi thêm tin truyền thông Zalo với các bài Zalo đã đăng.")
+    ] = False,
+    provinces: Annotated[
+        str, typer.Option("--provinces", help="Tin truyền thông Zalo: mã tỉnh 2025 nhận tin, ví dụ 80,79.")
+    ] = "",
 ) -> None:
     """Đăng bài lên Trang Facebook, Zalo OA, webhook theo kế hoạch; mặc định chỉ chạy thử."""
     from rich.table import Table
 
-    from loa.publish import run  # the network code loads only when publishing
+    from loa.publish import Broadcast, run  # the network code loads only when publishing
 
     names = [c.strip() for c in channels.split(",") if c.strip()]
     send = yes and not plan
-    rows = run(site, channels=names, send=send, schedule=schedule, calendar=calendar)
+    codes = tuple(c.strip() for c in provinces.split(",") if c.strip())
+    wanted = Broadcast(provinces=codes) if broadcast else None
+    rows = run(site, channels=names, send=send, schedule=schedule, calendar=calendar, broadcast=wanted)
     table = Table("kênh", "chủ đề", "loại", "thời điểm", "hẹn giờ", "trạng thái", "khóa", "mã trên nền tảng")
     for r in rows:
         table.add_row(r.channel, r.topic, r.kind, r.when, r.scheduling, r.state, r.key, r.upstream_id)
@@ -292,6 +300,17 @@ def publish_command(
             + "; ".join(f"{r.channel} {r.topic} ({r.state}: {r.error})" for r in stuck)
             + " — sửa lỗi rồi chạy lại lệnh; bài 'unknown' được đối soát trước khi gửi lại"
         )
+
+
+@app.command("rotate-key")
+def rotate_key_command() -> None:
+    """Mã hóa lại mọi token đã lưu bằng khóa mới (LOA_SECRET_KEY=khóa-mới,khóa-cũ)."""
+    from loa.publish import rotate_key
+
+    done, total = rotate_key()
+    out_console.print(f"[green]✓[/] đã mã hóa lại {done}/{total} token bằng khóa mới.")
+    if done != total:
+        raise LoaError(f"{total - done} token chưa mã hóa lại được — kiểm tra LOA_SECRET_KEY")
 
 
 @app.command(
