@@ -319,11 +319,13 @@ def rotate_key_command() -> None:
     add_help_option=False,
 )
 def web(ctx: typer.Context) -> None:
-    """Ứng dụng theo dõi (Django): loa web demo, loa web runserver, loa web migrate, loa web help…"""
+    """Ứng dụng theo dõi (Django): loa web demo, loa web runserver, loa web migrate, loa web serve…"""
     # Django runs in its own process (`python -m django`, i.e. execute_from_command_line): the core
     # never imports Django, and works without the optional web extra.
     if importlib.util.find_spec("django") is None:
         raise LoaError("chưa cài ứng dụng web — cài bằng: pip install 'loa[web]'")
+    if ctx.args[:1] == ["serve"]:
+        _serve_web(ctx.args[1:])
     command, env = _django(*ctx.args)
     with subprocess.Popen(command, env=env) as child:
         try:
@@ -331,6 +333,20 @@ def web(ctx: typer.Context) -> None:
         except KeyboardInterrupt:  # Ctrl+C reached Django too; let it finish stopping
             code = child.wait()
     raise typer.Exit(code)
+
+
+def _serve_web(gunicorn_args: list[str]) -> None:
+    """`loa web serve [gunicorn options]`: collect static files, then become gunicorn (production)."""
+    if importlib.util.find_spec("gunicorn") is None:
+        raise LoaError("chưa cài gunicorn — cài bằng: pip install 'loa[web,cluster]'")
+    command, env = _django("collectstatic", "--noinput", "--verbosity", "0")
+    env["LOA_STATIC_MANIFEST"] = "1"  # hashed, compressed names, cached for a year by browsers
+    if subprocess.run(command, env=env).returncode != 0:
+        raise LoaError("collectstatic thất bại — xem lỗi ở trên (LOA_DATA_DIR có ghi được không?)")
+    # exec, not a child: the service manager's signals reach gunicorn's master directly.
+    config = ["-c", "python:loa.web.gunicorn_conf"]
+    command = [sys.executable, "-m", "gunicorn", *config, *gunicorn_args, "loa.web.wsgi"]
+    os.execvpe(sys.executable, command, env)
 
 
 @app.callback(invoke_without_command=True)
