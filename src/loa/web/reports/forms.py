@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ class ReportForm(forms.ModelForm):
     materials = forms.MultipleChoiceField(
         label=_("Tài liệu đã dùng (từ bộ tài liệu)"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)  # one per form shown
 
     class Meta:
         model = ActivityReport
@@ -42,6 +44,8 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args: Any, delivery: Delivery, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.delivery = delivery
+        if self.instance.pk is None:
+            self.fields["client_token"].initial = uuid.uuid4()
         pack = load_pack(delivery.dispatch.pack_manifest)
         products = pack.for_unit_kind(delivery.unit.kind) if pack else []
         self.fields["materials"].choices = [

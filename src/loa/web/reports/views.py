@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from loa.web.access import audit
@@ -42,17 +43,29 @@ def report_create(request: HttpRequest, delivery_pk: int) -> HttpResponse:
     require(can_act_for(request.user, delivery.unit))
     form = ReportForm(request.POST or None, delivery=delivery)
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["client_token"]
+        saved = (
+            ActivityReport.objects.filter(delivery=delivery, client_token=token).first() if token else None
+        )
+        if saved is not None:  # the same form again (resent after an outage, a double click)
+            return redirect("staff:report", pk=saved.pk)
         report = form.save(commit=False)
         report.delivery, report.unit, report.created_by = delivery, delivery.unit, request.user
-        report.save()
-        audit.record(
-            request.user,
-            "report.created",
-            report,
-            f"{report.unit}: {report.title}",
-            path=report.unit.path,
-            request=request,
-        )
+        report.client_token = token
+        try:
+            with transaction.atomic():
+                report.save()
+                audit.record(
+                    request.user,
+                    "report.created",
+                    report,
+                    f"{report.unit}: {report.title}",
+                    path=report.unit.path,
+                    request=request,
+                )
+        except IntegrityError:  # the same form, sent twice at once: the other request saved it
+            saved = get_object_or_404(ActivityReport, delivery=delivery, client_token=token)
+            return redirect("staff:report", pk=saved.pk)
         messages.success(
             request, "Đã lưu báo cáo nháp. Thêm ảnh minh chứng rồi nộp để đơn vị cấp trên duyệt."
         )
