@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import CharField, Count, Expression, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
@@ -21,6 +32,7 @@ from loa.web.reports.models import AUDIENCE_FIELDS
 from loa.web.units.models import COMMUNE_KINDS, TERRITORIAL_KINDS, OrgUnit, UnitKind
 
 REPORTED = Q(progress__first_submitted_at__isnull=False)
+ACKNOWLEDGED = ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField())
 COMMUNE_LEVEL = Q(unit__kind__in=COMMUNE_KINDS) | Q(unit__parent__kind__in=COMMUNE_KINDS)
 
 
@@ -166,7 +178,7 @@ def lagging(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int = 
         deliveries.filter(~REPORTED)
         .select_related("unit")
         .annotate(first=F("progress__first_submitted_at"), counted=F("progress__reports"))
-        .order_by(F("acknowledged_at").asc(nulls_first=True), "unit__name")[:limit]
+        .order_by(ACKNOWLEDGED.asc(), "unit__name", "pk")[:limit]
     )
     return [_status(d, dispatch) for d in rows]
 
