@@ -14,7 +14,7 @@ from loa import __version__
 from loa import model as m
 from loa.assets import asset_artifacts
 from loa.errors import BuildError, CampaignError, Diagnostic, Location
-from loa.executors import run_jobs
+from loa.executors import Executor, LocalExecutor
 from loa.lint import lint
 from loa.manifest import build_manifest, read_manifest
 from loa.presskit import compose_press_kits
@@ -69,9 +69,13 @@ def build(
     strict: bool = False,
     today: dt.date | None = None,
     workers: int = 0,
+    executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build every product of a campaign (or the chosen formats) and the portal into `out`."""
+    """Build every product of a campaign (or the chosen formats) and the portal into `out`.
+
+    Jobs run on `executor` (Celery workers, say), by default on this machine with `workers` processes.
+    """
     campaign, warnings = check(source, strict=strict, today=today)
     check_output_folder(out)
     if units:
@@ -86,7 +90,8 @@ def build(
     if state := unchanged_output(out, build_key):
         return BuildResult(out, state.products, 0, state.rendered, warnings, unchanged=True)
     previous = _previous_outputs(out)
-    products, rendered = _render(campaign, jobs, keys, previous, workers, progress)
+    executor = executor or LocalExecutor(workers)
+    products, rendered = _render(campaign, jobs, keys, previous, executor, progress)
     reused = len(products) - rendered
     if _wants(SOCIAL, formats):
         products += compose_social_posts(campaign, products)
@@ -188,14 +193,14 @@ def _render(
     jobs: list[Job],
     keys: list[str],
     previous: dict[str, list[Artifact]],
-    workers: int,
+    executor: Executor,
     progress: Progress | None,
 ) -> tuple[list[Artifact], int]:
     """Render jobs whose input changed (keys are their input hashes); reuse the previous output."""
     results: list[list[Artifact] | None] = [previous.get(key) for key in keys]
     pending = [i for i, found in enumerate(results) if found is None]
     done = len(jobs) - len(pending)
-    for position, artifacts in run_jobs(campaign, [jobs[i] for i in pending], workers=workers):
+    for position, artifacts in executor.run(campaign, [jobs[i] for i in pending], [keys[i] for i in pending]):
         index = pending[position]
         results[index] = [replace(a, input_hash=keys[index]) for a in artifacts]
         done += 1

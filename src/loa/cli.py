@@ -12,7 +12,7 @@ import subprocess
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,7 +24,11 @@ from loa import model as m
 from loa.build import PORTAL, PRESS_KIT, SOCIAL, build, check
 from loa.config import load_settings
 from loa.errors import CampaignError, Diagnostic, LoaError
+from loa.executors import executor_for
 from loa.renderers.base import available_renderers
+
+if TYPE_CHECKING:
+    from loa.publish import PlanRow
 
 app = typer.Typer(
     name="loa",
@@ -125,7 +129,7 @@ def build_command(
             out=target,
             formats=chosen or None,
             units=units,
-            workers=workers or settings.workers,
+            executor=executor_for(settings, workers=workers),
             strict=strict or settings.strict,
             progress=progress,
         )
@@ -283,7 +287,11 @@ def publish_command(
     send = yes and not plan
     codes = tuple(c.strip() for c in provinces.split(",") if c.strip())
     wanted = Broadcast(provinces=codes) if broadcast else None
-    rows = run(site, channels=names, send=send, schedule=schedule, calendar=calendar, broadcast=wanted)
+    settings = load_settings()
+    if send and settings.executor == "celery":
+        rows = _publish_on_workers(site, names, schedule, calendar, codes if broadcast else None)
+    else:
+        rows = run(site, channels=names, send=send, schedule=schedule, calendar=calendar, broadcast=wanted)
     table = Table("kênh", "chủ đề", "loại", "thời điểm", "hẹn giờ", "trạng thái", "khóa", "mã trên nền tảng")
     for r in rows:
         table.add_row(r.channel, r.topic, r.kind, r.when, r.scheduling, r.state, r.key, r.upstream_id)
@@ -311,6 +319,41 @@ def rotate_key_command() -> None:
     out_console.print(f"[green]✓[/] đã mã hóa lại {done}/{total} token bằng khóa mới.")
     if done != total:
         raise LoaError(f"{total - done} token chưa mã hóa lại được — kiểm tra LOA_SECRET_KEY")
+
+
+def _publish_on_workers(
+    site: Path,
+    channels: list[str],
+    schedule: str | None,
+    calendar: Path | None,
+    provinces: tuple[str, ...] | None,
+) -> list[PlanRow]:
+    """Publish on a Celery worker, whose environment holds the tokens; its outbox never posts twice."""
+    from loa.cluster.executor import CeleryExecutor
+    from loa.publish import PlanRow
+
+    on_workers = CeleryExecutor(load_settings())
+    rows = on_workers.publish(
+        site, channels=channels, schedule=schedule, calendar=calendar, provinces=provinces
+    )
+    return [PlanRow(**row) for row in rows]
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Số việc chạy cùng lúc (0 = theo số lõi).")
+    ] = 0,
+    beat: Annotated[
+        bool, typer.Option("--beat", help="Kiêm gửi thư nhắc báo cáo hằng ngày (chỉ một worker bật).")
+    ] = False,
+) -> None:
+    """Chạy một worker Celery nhận việc tạo sản phẩm và đăng bài (LOA_EXECUTOR=celery, LOA_BROKER_URL)."""
+    from loa.cluster.worker import run_worker  # Celery loads only for this command
+    from loa.executors import default_workers
+
+    settings = load_settings()
+    run_worker(settings, concurrency=concurrency or settings.workers or default_workers(), beat=beat)
 
 
 @app.command(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,6 +37,18 @@ class Settings(BaseModel):
     """Address `loa serve` listens on."""
     port: int = Field(default=8000, ge=0, le=65535)
     """Port `loa serve` listens on (0 picks a free one)."""
+    executor: Literal["local", "celery"] = "local"
+    """Where render and publish jobs run: `local` (this machine) or `celery` (workers of `loa worker`)."""
+    broker_url: str = ""
+    """Celery broker for `executor: celery`: redis://host:6379/0 or amqp://user@host:5672//."""
+    redis_url: str = ""
+    """Redis holding job leases and results; empty means the broker when it is Redis."""
+    queue: str = Field(default="loa", pattern=r"^[A-Za-z0-9_.-]+$")
+    """Celery queue shared by the build and its workers (also the prefix of their Redis keys)."""
+    lease_seconds: float = Field(default=15.0, ge=2, le=600)
+    """A running job's lease: a job whose worker died is sent again this long after its last heartbeat."""
+    cluster_store: Path = Path("var/cluster")
+    """Folder shared by the build and the workers where rendered jobs are kept by input hash."""
 
 
 def load_settings(folder: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -57,6 +70,7 @@ def load_settings(folder: Path | None = None, environ: dict[str, str] | None = N
                     f"{path}: {key}: không ghi bí mật vào loa.yaml — đặt trong biến "
                     f"môi trường LOA_{str(key).upper()}"
                 )
+        _refuse_passwords(loaded, path)
         data.update(loaded)
     from_env: set[str] = set()
     for name in Settings.model_fields:
@@ -68,6 +82,17 @@ def load_settings(folder: Path | None = None, environ: dict[str, str] | None = N
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
+
+
+def _refuse_passwords(loaded: dict[str, Any], path: Path) -> None:
+    """Refuse service URLs that carry a password in loa.yaml: they belong in the environment."""
+    for name in ("broker_url", "redis_url"):
+        value = loaded.get(name)
+        if isinstance(value, str) and urlsplit(value).password:
+            raise ConfigError(
+                f"{path}: {name}: địa chỉ có mật khẩu — không ghi bí mật vào loa.yaml, đặt trong biến "
+                f"môi trường LOA_{name.upper()}"
+            )
 
 
 def _describe(err: Any, path: Path, from_env: set[str]) -> str:

@@ -1,4 +1,6 @@
-"""Run rendering jobs: inline for small builds, on a local process pool for large ones."""
+"""Run rendering jobs: inline for small builds, on a local process pool for large ones, or on Celery
+workers (`loa.cluster`) when the settings say `executor: celery`. Every executor takes the same jobs
+with their input hashes and yields each job's artifacts."""
 
 from __future__ import annotations
 
@@ -6,16 +8,51 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Protocol
 
 from loa import model as m
 from loa.errors import BuildError, LoaError
 from loa.renderers.base import Artifact, Job, Renderer, available_renderers
+
+if TYPE_CHECKING:
+    from loa.config import Settings
 
 POOL_THRESHOLD = 24
 """Below this many jobs, starting worker processes costs more than it saves."""
 
 _worker_campaign: m.Campaign | None = None
 _worker_renderers: dict[str, Renderer] = {}
+
+
+class Executor(Protocol):
+    """Runs a build's jobs; `keys` are their input hashes (what the output of each depends on)."""
+
+    def run(
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str]
+    ) -> Iterator[tuple[int, list[Artifact]]]:
+        """Yield (index, artifacts) for each job, in completion order."""
+        ...
+
+
+class LocalExecutor:
+    """This machine: inline for small builds, a pool of spawned processes for large ones."""
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers
+
+    def run(
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str]
+    ) -> Iterator[tuple[int, list[Artifact]]]:
+        return run_jobs(campaign, jobs, workers=self.workers)
+
+
+def executor_for(settings: Settings, *, workers: int = 0) -> Executor:
+    """Return the executor the settings choose: local, or Celery workers."""
+    if settings.executor == "celery":
+        from loa.cluster.executor import CeleryExecutor  # Celery loads only when chosen
+
+        return CeleryExecutor(settings)
+    return LocalExecutor(workers or settings.workers)
 
 
 def default_workers() -> int:
@@ -31,7 +68,7 @@ def run_jobs(
     if workers == 1 or len(jobs) < POOL_THRESHOLD:
         renderers = {name: cls() for name, cls in available_renderers().items()}
         for index, job in enumerate(jobs):
-            yield index, _render_one(renderers[job.renderer], campaign, job)
+            yield index, render_one(renderers[job.renderer], campaign, job)
         return
     # Batch jobs (many units each) return large results: one per future, so they come back as they
     # are done instead of a few hundred megabytes at a time.
@@ -54,10 +91,11 @@ def _init_worker(campaign: m.Campaign) -> None:
 
 def _render_chunk(chunk: list[tuple[int, Job]]) -> list[tuple[int, list[Artifact]]]:
     assert _worker_campaign is not None
-    return [(i, _render_one(_worker_renderers[job.renderer], _worker_campaign, job)) for i, job in chunk]
+    return [(i, render_one(_worker_renderers[job.renderer], _worker_campaign, job)) for i, job in chunk]
 
 
-def _render_one(renderer: Renderer, campaign: m.Campaign, job: Job) -> list[Artifact]:
+def render_one(renderer: Renderer, campaign: m.Campaign, job: Job) -> list[Artifact]:
+    """Render one job; a renderer's bug becomes a BuildError naming the job."""
     try:
         return renderer.render(campaign, job)
     except LoaError:

@@ -474,6 +474,7 @@ def run(
     environ: Mapping[str, str] | None = None,
     now: datetime | None = None,
     broadcast: Broadcast | None = None,
+    policy: Policy | None = None,
 ) -> list[PlanRow]:
     """Plan the posts of a build (and send the due ones when `send`); return the plan with states.
 
@@ -481,7 +482,9 @@ def run(
     """
     secrets = Secrets(environ)
     slots = read_calendar(calendar) if calendar else [Slot(None, parse_time(schedule))] if schedule else []
-    planned = publish_slots(site, channels=channels, slots=slots, secrets=secrets, send=send, now=now)
+    planned = publish_slots(
+        site, channels=channels, slots=slots, secrets=secrets, send=send, now=now, policy=policy
+    )
     if broadcast is not None and send:
         topics = tuple(dict.fromkeys(p.topic for p, _r in planned if p.channel == "zalo"))
         planned.append(send_broadcast(replace(broadcast, topics=topics), secrets=secrets, now=now))

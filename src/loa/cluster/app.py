@@ -1,0 +1,115 @@
+"""The Celery application, configured from Loa's settings (LOA_BROKER_URL, LOA_QUEUE, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redis
+from celery import Celery  # type: ignore[import-untyped]
+
+from loa.cluster.lease import Ledger
+from loa.cluster.store import Store
+from loa.config import Settings
+from loa.errors import BuildError, ConfigError
+
+VISIBILITY_TIMEOUT = 600
+"""Seconds before Redis hands an unacknowledged message to another worker. Leases make a second
+copy harmless, so this only bounds how long a job reserved by a dead worker, but never started,
+waits; the sweeper re-sends started jobs of dead workers within the lease."""
+
+app = Celery("loa", set_as_current=False)
+app.conf.update(
+    task_acks_late=True,  # a job is acknowledged when done, so a lost worker's job is not lost
+    task_reject_on_worker_lost=True,  # a killed child's job goes back to the queue at once
+    worker_prefetch_multiplier=1,  # a worker holds no more jobs than it runs
+    task_ignore_result=True,  # results go to the ledger and the store, not to a result backend
+    task_serializer="json",
+    accept_content=["json"],
+    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    imports=["loa.cluster.tasks"],
+)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """What a build and its workers share: the broker's queue, the Redis ledger and the store."""
+
+    settings: Settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Cluster:
+        """Return the cluster of some settings; raise naming a missing broker or Redis address."""
+        if not settings.broker_url:
+            raise ConfigError(
+                "LOA_EXECUTOR=celery cần LOA_BROKER_URL — ví dụ redis://127.0.0.1:6379/0 "
+                "hoặc amqp://guest@127.0.0.1:5672//"
+            )
+        if urlsplit(settings.broker_url).scheme not in ("redis", "rediss", "amqp", "amqps", "pyamqp"):
+            raise ConfigError(
+                f"LOA_BROKER_URL: '{settings.broker_url}' không phải địa chỉ redis:// hay amqp://"
+            )
+        if not _redis_address(settings):
+            raise ConfigError(
+                "broker RabbitMQ cần thêm LOA_REDIS_URL (Redis giữ hạn thuê và kết quả của việc), "
+                "ví dụ redis://127.0.0.1:6379/0"
+            )
+        return cls(settings)
+
+    @cached_property
+    def app(self) -> Celery:
+        app.conf.update(broker_url=self.settings.broker_url, task_default_queue=self.settings.queue)
+        return app
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        client = redis.Redis.from_url(_redis_address(self.settings), socket_timeout=10, decode_responses=True)
+        return Ledger(
+            client, namespace=f"loa:{self.settings.queue}", lease_seconds=self.settings.lease_seconds
+        )
+
+    @property
+    def store(self) -> Store:
+        return Store(self.store_root)
+
+    @property
+    def store_root(self) -> Path:
+        return self.settings.cluster_store.resolve()
+
+    def send(self, task: str, order: dict[str, object]) -> None:
+        """Put one job on the queue."""
+        self.app.send_task(task, args=[order], queue=self.settings.queue)
+
+    def workers(self, timeout: float = 2.0) -> list[str]:
+        """Return the names of the workers that answer a ping."""
+        return sorted(name for answer in self.app.control.ping(timeout=timeout) for name in answer)
+
+    def require_workers(self) -> None:
+        """Raise unless at least one worker answers: otherwise the build would wait forever."""
+        try:
+            found = self.workers()
+        except Exception as exc:  # kombu's connection errors differ by broker
+            raise BuildError(f"không kết nối được broker {_safe(self.settings.broker_url)}: {exc}") from None
+        if not found:
+            raise BuildError(
+                f"không có worker nào trả lời trên {_safe(self.settings.broker_url)} — "
+                f"chạy `loa worker` (cùng LOA_BROKER_URL, LOA_QUEUE={self.settings.queue}) rồi thử lại"
+            )
+
+
+def _safe(url: str) -> str:
+    """Return a service URL without its password, for messages."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+
+
+def _redis_address(settings: Settings) -> str:
+    if settings.redis_url:
+        return settings.redis_url
+    return settings.broker_url if settings.broker_url.startswith(("redis://", "rediss://")) else ""
