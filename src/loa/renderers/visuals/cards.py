@@ -84,6 +84,7 @@ class CardRenderer(Renderer):
     kind: ClassVar[str] = "card"
     format: ClassVar[str] = "png"
     media_type: ClassVar[str] = "image/png"
+    version: ClassVar[str] = "2"  # QR codes from zxing-cpp
 
     def plan(self, campaign: m.Campaign) -> list[Job]:
         return [

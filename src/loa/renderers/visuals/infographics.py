@@ -25,6 +25,7 @@ class InfographicRenderer(Renderer):
     kind: ClassVar[str] = "infographic"
     format: ClassVar[str] = "png"
     media_type: ClassVar[str] = "image/png"
+    version: ClassVar[str] = "2"  # QR codes from zxing-cpp
 
     def plan(self, campaign: m.Campaign) -> list[Job]:
         return [Job(self.name, t.id) for t in campaign.topics]

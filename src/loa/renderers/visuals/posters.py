@@ -49,7 +49,7 @@ class PosterRenderer(Renderer):
     kind: ClassVar[str] = "poster"
     format: ClassVar[str] = "pdf"
     media_type: ClassVar[str] = "application/pdf"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"  # QR codes from zxing-cpp
     cobrand: ClassVar[bool] = True
     cobrand_batch: ClassVar[bool] = True
 
