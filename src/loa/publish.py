@@ -283,6 +283,22 @@ def _product(manifest: Mapping[str, Any], path: str) -> Mapping[str, Any] | None
     return found
 
 
+def card_path(site: Path, topic: str, channel: str) -> str | None:
+    """Return the manifest path of the card a topic's post carries on a channel (for previews)."""
+    sizes = FACEBOOK_IMAGE_SIZES if channel == "facebook" else ZALO_COVER_SIZES
+    card = _card(_manifest(site), topic, sizes)
+    return str(card["path"]) if card else None
+
+
+def topic_images(site: Path, topic: str) -> list[str]:
+    """Return the manifest paths of a topic's PNG/JPEG products: the photos a multi-photo post may add."""
+    return [
+        str(x["path"])
+        for x in _manifest(site).get("products", [])
+        if x.get("topic") == topic and x.get("format") in ("png", "jpg", "jpeg")
+    ]
+
+
 def _card(
     manifest: Mapping[str, Any], topic: str, sizes: Iterable[tuple[int, int]]
 ) -> Mapping[str, Any] | None:

@@ -23,6 +23,7 @@ from loa.channels.base import (
 from loa.channels.secrets import Secret, scrub
 
 GRAPH_URL = "https://graph.facebook.com/v21.0"
+POST_URL = "https://www.facebook.com"
 RECONCILE_PAGES = 10
 
 
@@ -120,13 +121,13 @@ class FacebookPage(Channel):
             for number, media in enumerate(self._upload_unpublished(post)):
                 data[f"attached_media[{number}]"] = json.dumps({"media_fbid": media})
             answer = self._call("POST", f"/{self.page_id}/feed", data=data)
-            return Receipt(str(answer["id"]))
+            return _receipt(answer["id"])
         if post.kind == "photo":
             files = {"source": (post.attachment_name, post.attachment or b"", "image/png")}
             answer = self._call("POST", f"/{self.page_id}/photos", data=data, files=files)
-            return Receipt(str(answer.get("post_id") or answer["id"]))
+            return _receipt(answer.get("post_id") or answer["id"])
         answer = self._call("POST", f"/{self.page_id}/feed", data=data)
-        return Receipt(str(answer["id"]))
+        return _receipt(answer["id"])
 
     def _upload_unpublished(self, post: Post) -> list[str]:
         """Upload the photos of a multi-photo post unpublished; return their ids for attached_media.
@@ -151,7 +152,7 @@ class FacebookPage(Channel):
             answer = self._call("GET", f"/{self.page_id}/{edge}", params=params)
             for item in answer.get("data", []):
                 if post.marker in str(item.get("message", "")):
-                    return Receipt(str(item["id"]))
+                    return _receipt(item["id"])
             after = answer.get("paging", {}).get("cursors", {}).get("after")
             if not after or not answer.get("paging", {}).get("next"):
                 return None
@@ -162,6 +163,11 @@ class FacebookPage(Channel):
         headers = {"Authorization": f"Bearer {self._token.reveal()}"}
         response = self.request(method, self.base_url + path, headers=headers, **kwargs)
         return _answer(response)
+
+
+def _receipt(post_id: object) -> Receipt:
+    """Return the receipt of a Page post with its public address (a scheduled post shows there once out)."""
+    return Receipt(str(post_id), f"{POST_URL}/{post_id}")
 
 
 def _with_marker(post: Post) -> str:

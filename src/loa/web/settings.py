@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "loa.web.reports",
     "loa.web.dashboard",
     "loa.web.quiz",
+    "loa.web.publishing",
     "loa.web.staff",
 ]
 

@@ -54,6 +54,7 @@ staff_patterns = [
 
 urlpatterns = [
     path("", include((staff_patterns, "staff"))),
+    path("dang-bai/", include("loa.web.publishing.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/quiz-results", quiz_api.quiz_results, name="api-quiz-results"),

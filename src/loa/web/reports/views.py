@@ -16,6 +16,7 @@ from loa.web.access.decorators import staff_required
 from loa.web.access.rules import can_act_for, can_approve, require
 from loa.web.access.scoping import get_scoped_or_404, scoped
 from loa.web.dispatches.models import Delivery
+from loa.web.publishing import flows as publishing
 from loa.web.reports import flows
 from loa.web.reports.forms import PhotoForm, ReportForm, ReviewForm
 from loa.web.reports.models import AUDIENCE_FIELDS, ActivityReport, EvidencePhoto
@@ -41,7 +42,8 @@ def report_create(request: HttpRequest, delivery_pk: int) -> HttpResponse:
         Delivery.objects.select_related("unit", "dispatch"), request.user, pk=delivery_pk
     )
     require(can_act_for(request.user, delivery.unit))
-    form = ReportForm(request.POST or None, delivery=delivery)
+    from_post = publishing.report_initial(request.user, request.GET.get("bai-dang"))  # link and date
+    form = ReportForm(request.POST or None, delivery=delivery, initial=from_post)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["client_token"]
         saved = (
@@ -70,7 +72,8 @@ def report_create(request: HttpRequest, delivery_pk: int) -> HttpResponse:
             request, "Đã lưu báo cáo nháp. Thêm ảnh minh chứng rồi nộp để đơn vị cấp trên duyệt."
         )
         return redirect("staff:report", pk=report.pk)
-    return render(request, "reports/form.html", {"form": form, "delivery": delivery})
+    context = {"form": form, "delivery": delivery, "publications": publishing.published(request.user)}
+    return render(request, "reports/form.html", context)
 
 
 @staff_required
