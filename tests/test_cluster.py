@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from kombu import Connection
 
 from fakes.graph import FakeGraph
 from fakes.zalo import FakeZalo
@@ -165,6 +166,13 @@ def forget(place: Place) -> None:
     for key in ledger.redis.scan_iter(f"loa:{place.queue}:*"):
         ledger.redis.delete(key)
     ledger.redis.delete(place.queue)
+    for tag, message in ledger.redis.hgetall("unacked").items():  # a killed worker's, on Redis
+        if place.queue in message:
+            ledger.redis.hdel("unacked", tag)
+            ledger.redis.zrem("unacked_index", tag)
+    if place.broker.startswith("amqp"):
+        with Connection(place.broker) as connection:
+            connection.default_channel.queue_delete(place.queue)
 
 
 def write_units(folder: Path) -> Path:
