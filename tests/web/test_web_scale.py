@@ -5,19 +5,24 @@ follow the drill-down without leaving the user's subtree."""
 from __future__ import annotations
 
 import io
+import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from factories import create_dispatch, create_report, create_user, sign_in
 from openpyxl import load_workbook
 
 from loa.web.access.models import Role
+from loa.web.access.scoping import scoped
 from loa.web.dashboard import indicators as ind
-from loa.web.dashboard import progress, summary
-from loa.web.dashboard.models import RecipientProgress
+from loa.web.dashboard import learning, progress, summary
+from loa.web.dashboard.models import LearningTally, RecipientProgress
 from loa.web.dashboard.seeding import SeedError, Sizes, seed
 from loa.web.dispatches.models import Delivery
+from loa.web.quiz.models import QuizResult
 from loa.web.reports import flows
 from loa.web.reports.models import ActivityReport
 from loa.web.units.models import OrgUnit, UnitKind
@@ -175,3 +180,31 @@ def test_seed_scale_command_reports_what_it_made(db, capsys) -> None:
     call_command("seed_scale", communes=10, units=300, activities=500)
     out = capsys.readouterr().out
     assert "300 đơn vị" in out and "500 báo cáo hoạt động" in out
+
+
+@pytest.mark.parametrize("who", ["national_admin", "provincial_leader"])
+def test_the_learning_tally_plus_live_results_equals_counting_every_result(seeded, who) -> None:
+    user = getattr(seeded, who)
+    school = OrgUnit.objects.filter(kind=UnitKind.SCHOOL, path__startswith=seeded.province.path).first()
+    for n in range(40):  # just received: not folded yet, read live
+        QuizResult.objects.create(
+            submission_id=uuid.uuid4(),
+            quiz="tre-11-15",
+            audience="tre-11-15",
+            code=f"{school.code}/9A",
+            unit=school,
+            score=n % 10,
+            answers=10,
+        )
+
+    def expected(focus=None):
+        under = {"unit__path__startswith": focus.path} if focus else {}
+        return ind.learning_by_code(scoped(QuizResult.objects.filter(**under), user), limit=50)
+
+    assert learning.learning_rows(user) == expected()
+    assert learning.learning_rows(user, seeded.province) == expected(seeded.province)
+    assert learning.learning_rows(user)[0].code == f"{school.code}/9A"  # 40 results: the most
+    learning.fold(now=timezone.now() + timedelta(hours=1))  # everything folded, nothing counted twice
+    learning.fold(now=timezone.now() + timedelta(hours=2))
+    assert learning.learning_rows(user) == expected()
+    assert LearningTally.objects.filter(code=f"{school.code}/9A").get().results == 40

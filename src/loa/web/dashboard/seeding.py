@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from loa.web.access.models import Membership, Role
-from loa.web.dashboard import progress
+from loa.web.dashboard import learning, progress
 from loa.web.dispatches.models import Delivery, Dispatch
 from loa.web.quiz.models import QuizResult
 from loa.web.reports.models import ActivityKind, ActivityReport
@@ -107,6 +107,7 @@ def seed(sizes: Sizes, *, rng_seed: int = 830) -> Seeded:
         schools = [u for u in units if u.kind == UnitKind.SCHOOL]
         quiz = _write(QuizResult, _quiz_results(schools, sizes.quiz_results, rng))
         progress.rebuild(dispatch_id=dispatch.pk)
+        learning.fold()
         admin, leader = _users(units)
     province = next(u for u in units if u.kind == UnitKind.PROVINCE)
     commune = next(u for u in units if u.parent_id == province.pk and u.kind in COMMUNE_KINDS)
@@ -291,20 +292,25 @@ def _reports(
 
 
 def _quiz_results(schools: list[_Unit], count: int, rng: random.Random) -> Iterator[dict[str, Any]]:
-    now = timezone.now()
+    """Results in classes of about 30, received over the campaign's first 40 days."""
+    classes = (
+        [(school, rng.randint(1, 12)) for school in rng.choices(schools, k=max(1, count // 30))]
+        if schools
+        else []
+    )
     for n in range(count):
-        school = schools[rng.randrange(len(schools))] if schools else None
+        school, grade = classes[n % len(classes)] if classes else (None, 1)
         quiz, audience = QUIZZES[n % len(QUIZZES)]
         answers = 10
         yield {
             "submission_id": uuid.UUID(int=rng.getrandbits(128), version=4),
             "quiz": quiz,
             "audience": audience,
-            "code": f"{school.code if school else 'KHAC'}/{rng.randint(1, 12)}A",
+            "code": f"{school.code if school else 'KHAC'}/{grade}A",
             "unit_id": school.pk if school else None,
             "score": rng.randint(3, answers),
             "answers": answers,
-            "received_at": now,
+            "received_at": _at(ISSUED_ON + timedelta(days=rng.randint(0, 40)), rng.randint(7, 21)),
         }
 
 

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from loa.web.access.decorators import staff_required
 from loa.web.access.scoping import get_scoped_or_404, membership_of, scoped
-from loa.web.dashboard import charts, exports, summary
+from loa.web.dashboard import charts, exports, learning, summary
 from loa.web.dashboard import indicators as ind
 from loa.web.dispatches.models import Delivery, Dispatch
 from loa.web.dispatches.views import DOCX
-from loa.web.quiz.models import QuizResult
 from loa.web.units.models import OrgUnit
 
 
@@ -29,10 +28,9 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     context: dict[str, object] = {"dispatches": sent[:50], "dispatch": dispatch, "today": today}
     # Drill-down: ?dv=<unit> narrows every figure to that unit's subtree (province → commune → unit).
     focus = focus_of(request)
-    under = {"unit__path__startswith": focus.path} if focus else {}
     context["focus"] = focus
     context["trail"] = _trail(request, focus)
-    context["learning"] = ind.learning_by_code(scoped(QuizResult.objects.filter(**under), request.user))
+    context["learning"] = learning.learning_rows(request.user, focus)
     if dispatch is not None:
         context |= _dispatch_indicators(request, dispatch, today, focus)
     return render(request, "dashboard/index.html", context)
