@@ -47,6 +47,8 @@ class AccountForm(forms.Form):
         unused = ("access_token", "refresh_token") if channel == ChannelKind.FACEBOOK else ("page_token",)
         for name in unused:
             del self.fields[name]
+        facebook = channel == ChannelKind.FACEBOOK
+        self.fields["target_id"].label = _("Mã Trang (Page ID)") if facebook else _("Mã OA (OA ID)")
         if editing:
             for name in ("page_token", "access_token", "refresh_token"):
                 if name in self.fields:
