@@ -86,6 +86,7 @@ def test_database_totals_agree_with_the_per_recipient_arithmetic(seeded, where) 
     assert figures.acknowledged == ind.acknowledgement_rate(statuses)
     assert figures.reach == ind.reach_by_audience(reports)
     assert figures.schools == ind.schools_with_session(schools, reports)
+    assert figures.levels == ind.rates_by_level(statuses)
     silent = [s for s in statuses if not s.reported]
     ranked = sorted(silent, key=lambda s: (s.acknowledged, s.delivery.unit.name, s.delivery.pk))
     lagging = summary.lagging(deliveries, seeded.dispatch, limit=10_000)

@@ -46,12 +46,13 @@ def scoped(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
         return queryset.none()
     if prefix == "/":
         return queryset
+    # One subquery per lookup rather than a join: rows reached through several related units appear
+    # once, and each subquery can start from the path index (an OR across joins cannot).
+    manager = queryset.model._default_manager
     condition = models.Q()
     for lookup in lookups:
-        condition |= models.Q(**{f"{lookup}__startswith": prefix})
-    # A subquery rather than a join: rows reached through several related units appear once.
-    visible = queryset.model._default_manager.filter(condition).values("pk")
-    return queryset.filter(pk__in=visible)
+        condition |= models.Q(pk__in=manager.filter(**{f"{lookup}__startswith": prefix}).values("pk"))
+    return queryset.filter(condition)
 
 
 def get_scoped_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> Any:

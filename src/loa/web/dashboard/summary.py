@@ -16,8 +16,10 @@ from django.db.models import (
     CharField,
     Count,
     Expression,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -27,13 +29,13 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from loa.web.dashboard.indicators import AreaRow, Rate
+from loa.web.dashboard.models import RecipientProgress
 from loa.web.dispatches.models import Delivery, Dispatch
 from loa.web.reports.models import AUDIENCE_FIELDS
 from loa.web.units.models import COMMUNE_KINDS, TERRITORIAL_KINDS, OrgUnit, UnitKind
 
 REPORTED = Q(progress__first_submitted_at__isnull=False)
 ACKNOWLEDGED = ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField())
-COMMUNE_LEVEL = Q(unit__kind__in=COMMUNE_KINDS) | Q(unit__parent__kind__in=COMMUNE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -58,39 +60,99 @@ def deadline_end(dispatch: Dispatch) -> datetime:
     return timezone.make_aware(datetime.combine(dispatch.deadline + timedelta(days=1), time()))
 
 
-def totals(deliveries: QuerySet[Delivery], dispatch: Dispatch) -> Totals:
-    """Return the headline figures in one aggregate query."""
+FIGURES = ("n", "ack", "rep", "ontime", "schools", "held", *(name for name, _label in AUDIENCE_FIELDS))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The headline figures and the rates per area of a dispatch over a subtree."""
+
+    totals: Totals
+    areas: list[AreaRow]
+
+
+def overview(deliveries: QuerySet[Delivery], dispatch: Dispatch, root: OrgUnit | None) -> Overview:
+    """Count everything in one GROUP BY over the recipients, grouped by their ancestor two levels
+    down (commune or provincial body) or deeper under a commune, then add the groups up here:
+    the whole, each level (provincial bodies or communes), each area below `root`."""
     on_time = Q(progress__first_submitted_at__lt=deadline_end(dispatch))
     school = Q(unit__kind=UnitKind.SCHOOL)
-    row = deliveries.aggregate(
-        n=Count("pk"),
-        ack=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-        rep=Count("pk", filter=REPORTED),
-        ontime=Count("pk", filter=on_time),
-        schools=Count("pk", filter=school),
-        held=Count("pk", filter=school & Q(progress__class_sessions__gt=0)),
-        commune=Count("pk", filter=COMMUNE_LEVEL),
-        commune_rep=Count("pk", filter=COMMUNE_LEVEL & REPORTED),
-        commune_ontime=Count("pk", filter=COMMUNE_LEVEL & on_time),
-        **{name: Sum(f"progress__{name}", default=0) for name, _label in AUDIENCE_FIELDS},
+    grouped = (
+        deliveries.annotate(group=ancestor_path(max(2, (root.depth if root else 0) + 1)))
+        .values("group")
+        .annotate(
+            n=Count("pk"),
+            ack=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            rep=Count("pk", filter=REPORTED),
+            ontime=Count("pk", filter=on_time),
+            schools=Count("pk", filter=school),
+            held=Count("pk", filter=school & Q(progress__class_sessions__gt=0)),
+            **{name: Sum(f"progress__{name}", default=0) for name, _label in AUDIENCE_FIELDS},
+        )
+        .order_by()
     )
-    n, commune = row["n"], row["commune"]
+    groups = [(_ids(row["group"]), [int(row[f] or 0) for f in FIGURES]) for row in grouped]
+    area_depth = root.depth if root else 0
+    wanted = {ids[i] for ids, _ in groups for i in (1, area_depth) if i < len(ids)}
+    units = OrgUnit.objects.in_bulk(wanted)
+    whole, communes = [0] * len(FIGURES), [0] * len(FIGURES)
+    by_area: dict[int, list[int]] = {}
+    for ids, figures in groups:
+        _add(whole, figures)
+        if len(ids) > 1 and units[ids[1]].kind in COMMUNE_KINDS:
+            _add(communes, figures)
+        area = ids[area_depth] if area_depth < len(ids) else ids[-1]
+        if units.get(area) is None or (units[area].kind not in TERRITORIAL_KINDS and root is not None):
+            area = root.pk if root is not None else area
+        _add(by_area.setdefault(area, [0] * len(FIGURES)), figures)
+    if root is not None:
+        units[root.pk] = root
+    areas = [_area_row(units.get(pk) or OrgUnit.objects.get(pk=pk), f, root) for pk, f in by_area.items()]
+    return Overview(
+        _totals(whole, communes), sorted(areas, key=lambda r: (r.reporting.percent or 0, r.area.name))
+    )
+
+
+def totals(deliveries: QuerySet[Delivery], dispatch: Dispatch) -> Totals:
+    """Return the headline figures of the recipients (the overview's totals)."""
+    return overview(deliveries, dispatch, None).totals
+
+
+def rates_by_area(deliveries: QuerySet[Delivery], dispatch: Dispatch, root: OrgUnit | None) -> list[AreaRow]:
+    """Return one row per area one level below `root` (provinces nationally, communes in a province);
+    bodies that are not areas (a department) count in the root's own row. Lowest reporting first."""
+    return overview(deliveries, dispatch, root).areas
+
+
+def _ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _add(into: list[int], figures: list[int]) -> None:
+    for i, value in enumerate(figures):
+        into[i] += value
+
+
+def _area_row(area: OrgUnit, f: list[int], root: OrgUnit | None) -> AreaRow:
+    n, rep, ontime = f[0], f[2], f[3]
+    drillable = area != root and area.kind in TERRITORIAL_KINDS
+    return AreaRow(area, n, Rate(rep, n), Rate(ontime, n), drillable=drillable)
+
+
+def _totals(whole: list[int], communes: list[int]) -> Totals:
+    n, ack, rep, ontime, schools, held, *reach = whole
     levels = [
-        (
-            "Cấp tỉnh",
-            Rate(row["rep"] - row["commune_rep"], n - commune),
-            Rate(row["ontime"] - row["commune_ontime"], n - commune),
-        ),
-        ("Cấp xã", Rate(row["commune_rep"], commune), Rate(row["commune_ontime"], commune)),
+        ("Cấp tỉnh", Rate(rep - communes[2], n - communes[0]), Rate(ontime - communes[3], n - communes[0])),
+        ("Cấp xã", Rate(communes[2], communes[0]), Rate(communes[3], communes[0])),
     ]
     return Totals(
         recipients=n,
-        acknowledged=Rate(row["ack"], n),
-        reporting=Rate(row["rep"], n),
-        on_time=Rate(row["ontime"], n),
-        schools=Rate(row["held"], row["schools"]),
+        acknowledged=Rate(ack, n),
+        reporting=Rate(rep, n),
+        on_time=Rate(ontime, n),
+        schools=Rate(held, schools),
         levels=[level for level in levels if level[1].denominator],
-        reach=[(label, int(row[name] or 0)) for name, label in AUDIENCE_FIELDS],
+        reach=[(label, value) for (_name, label), value in zip(AUDIENCE_FIELDS, reach, strict=True)],
     )
 
 
@@ -100,39 +162,6 @@ def ancestor_path(depth: int, field: str = "unit__path") -> Expression:
     for _level in range(depth):
         end = end + StrIndex(Substr(field, end + 1), Value("/"))
     return Substr(field, 1, end, output_field=CharField())
-
-
-def rates_by_area(deliveries: QuerySet[Delivery], dispatch: Dispatch, root: OrgUnit | None) -> list[AreaRow]:
-    """Return one row per area one level below `root` (provinces nationally, communes in a province);
-    bodies that are not areas (a department) count in the root's own row. Lowest reporting first."""
-    on_time = Q(progress__first_submitted_at__lt=deadline_end(dispatch))
-    grouped = (
-        deliveries.annotate(area_path=ancestor_path(root.depth + 1 if root else 1))
-        .values("area_path")
-        .annotate(n=Count("pk"), rep=Count("pk", filter=REPORTED), ontime=Count("pk", filter=on_time))
-        .order_by()
-    )
-    counts = {r["area_path"]: (r["n"], r["rep"], r["ontime"]) for r in grouped}
-    units = {u.path: u for u in OrgUnit.objects.filter(pk__in=[_last_id(p) for p in counts])}
-    merged: dict[int, tuple[OrgUnit, list[int]]] = {}
-    for path, figures in counts.items():
-        area = units[path]
-        if area.kind not in TERRITORIAL_KINDS and root is not None:
-            area = root
-        _area, sums = merged.setdefault(area.pk, (area, [0, 0, 0]))
-        for i, value in enumerate(figures):
-            sums[i] += value
-    rows = [
-        AreaRow(
-            area, n, Rate(rep, n), Rate(ontime, n), drillable=area != root and area.kind in TERRITORIAL_KINDS
-        )
-        for area, (n, rep, ontime) in merged.values()
-    ]
-    return sorted(rows, key=lambda r: (r.reporting.percent or 0, r.area.name))
-
-
-def _last_id(path: str) -> int:
-    return int(path.rstrip("/").rsplit("/", 1)[-1])
 
 
 @dataclass(frozen=True)
@@ -174,8 +203,9 @@ def lagging(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int = 
     Within one dispatch every silent recipient is equally late (the deadline is shared), so the
     ranking is by acknowledgement and name: a top-N sort in the database.
     """
+    reported = RecipientProgress.objects.filter(delivery=OuterRef("pk"), first_submitted_at__isnull=False)
     rows = (
-        deliveries.filter(~REPORTED)
+        deliveries.filter(~Exists(reported))  # an anti-join: the planner then starts from the subtree
         .select_related("unit")
         .annotate(first=F("progress__first_submitted_at"), counted=F("progress__reports"))
         .order_by(ACKNOWLEDGED.asc(), "unit__name", "pk")[:limit]

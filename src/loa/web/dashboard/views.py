@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from loa.web.access.decorators import staff_required
-from loa.web.access.scoping import get_scoped_or_404, membership_of, scoped
+from loa.web.access.scoping import get_scoped_or_404, membership_of, scope_path, scoped
 from loa.web.dashboard import charts, exports, learning, summary
 from loa.web.dashboard import indicators as ind
 from loa.web.dispatches.models import Delivery, Dispatch
@@ -53,6 +53,13 @@ def _root(request: HttpRequest, focus: OrgUnit | None) -> OrgUnit | None:
     return membership.scope if membership is not None else None
 
 
+def _under(request: HttpRequest, focus: OrgUnit | None) -> dict[str, str]:
+    """The subtree in view as a filter on the unit's path. `scoped` still applies; naming the
+    prefix in the outer query as well lets the database start from the path index."""
+    prefix = focus.path if focus is not None else scope_path(request.user)
+    return {"unit__path__startswith": prefix} if prefix and prefix != "/" else {}
+
+
 def _trail(request: HttpRequest, focus: OrgUnit | None) -> list[OrgUnit]:
     """The focus unit and those above it that the user may see, top first (the breadcrumb)."""
     if focus is None:
@@ -63,10 +70,9 @@ def _trail(request: HttpRequest, focus: OrgUnit | None) -> list[OrgUnit]:
 def _dispatch_indicators(
     request: HttpRequest, dispatch: Dispatch, today: date, focus: OrgUnit | None
 ) -> dict[str, object]:
-    under = {"unit__path__startswith": focus.path} if focus else {}
-    deliveries = scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
-    figures = summary.totals(deliveries, dispatch)
-    areas = summary.rates_by_area(deliveries, dispatch, _root(request, focus))
+    deliveries = scoped(Delivery.objects.filter(dispatch=dispatch, **_under(request, focus)), request.user)
+    seen = summary.overview(deliveries, dispatch, _root(request, focus))
+    figures, areas = seen.totals, seen.areas
     by_unit = summary.unit_statuses(deliveries, dispatch, limit=500) if len(areas) <= 1 else []
     return {
         "recipients": figures.recipients,
