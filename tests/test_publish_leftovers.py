@@ -124,22 +124,32 @@ def test_a_broadcast_sends_the_sent_articles_to_the_old_provinces_once_within_qu
 ) -> None:
     graph, zalo = fakes
     env = platform_env(graph, zalo, tmp_path / "data") | {"LOA_ZALO_BROADCAST_QUOTA": "4"}
-    at = datetime.now(VIETNAM).replace(hour=10, minute=0) + timedelta(days=1)
-    wanted = Broadcast(at=at, provinces=("80",))
-    rows = run(built_social, channels=["zalo"], send=True, environ=env, broadcast=wanted)
-    broadcast = rows[-1]
-    assert broadcast.kind == "broadcast" and broadcast.state == "sent"
+    morning = datetime.now(VIETNAM).replace(hour=10, minute=0)
+    tay_ninh = Broadcast(provinces=("80",))
+    rows = run(built_social, channels=["zalo"], send=True, environ=env, broadcast=tay_ninh, now=morning)
+    assert (rows[-1].kind, rows[-1].state) == ("broadcast", "sent")
     assert sorted(zalo.broadcasts[0]) == sorted(a.id for a in zalo.articles)
-    run(built_social, channels=["zalo"], send=True, environ=env, broadcast=wanted)  # a rerun
+    run(built_social, channels=["zalo"], send=True, environ=env, broadcast=tay_ninh, now=morning)  # a rerun
     assert len(zalo.broadcasts) == 1
     with pytest.raises(LimitError, match="tối đa 1 tin một ngày"):
-        run(
-            built_social,
-            channels=["zalo"],
-            send=True,
-            environ=env,
-            broadcast=Broadcast(at=at.replace(hour=15)),
-        )
+        run(built_social, channels=["zalo"], send=True, environ=env, broadcast=Broadcast(), now=morning)
+    tomorrow = Broadcast(at=morning + timedelta(days=1), provinces=("79",))
+    [*_, held] = run(built_social, channels=["zalo"], send=True, environ=env, broadcast=tomorrow, now=morning)
+    assert held.state == "planned" and len(zalo.broadcasts) == 1  # Loa holds it until its time
+    later = morning + timedelta(days=1, minutes=5)
+    [*_, sent] = run(built_social, channels=["zalo"], send=True, environ=env, broadcast=tomorrow, now=later)
+    assert sent.state == "sent" and len(zalo.broadcasts) == 2
+
+
+def test_a_broadcast_outside_the_sending_hours_is_refused_naming_them(
+    built_social: Path, fakes: tuple[FakeGraph, FakeZalo], tmp_path: Path
+) -> None:
+    graph, zalo = fakes
+    env = platform_env(graph, zalo, tmp_path / "data")
+    night = datetime.now(VIETNAM).replace(hour=22, minute=0)
+    with pytest.raises(LimitError, match="giờ gửi: 22:00 ngoài khung 06:00–20:00"):
+        run(built_social, channels=["zalo"], send=True, environ=env, broadcast=Broadcast(), now=night)
+    assert not zalo.broadcasts
 
 
 def test_rotate_key_re_encrypts_every_stored_token_and_reports_n_of_n(

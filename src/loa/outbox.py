@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -133,14 +133,15 @@ class Outbox:
         return [Record(*row) for row in rows]
 
     def scheduled_times(self, channel: str, target: str, kind: str) -> list[datetime]:
-        """Return the times of a target's posts of one kind that are sent or may be (for quotas)."""
+        """Return when a target's posts of one kind went out or will (for quotas): the scheduled
+        time, or the time of the last change for a post sent at once; all but the failed ones."""
         with self.connect() as db:
             rows = db.execute(
-                "SELECT scheduled_at FROM posts WHERE channel = ? AND target = ? AND kind = ?"
-                " AND state IN ('sending', 'sent', 'unknown') AND scheduled_at IS NOT NULL",
+                "SELECT scheduled_at, updated_at FROM posts WHERE channel = ? AND target = ? AND kind = ?"
+                " AND state IN ('planned', 'sending', 'sent', 'unknown')",
                 (channel, target, kind),
             ).fetchall()
-        return [datetime.fromisoformat(row[0]) for row in rows]
+        return [datetime.fromisoformat(at) if at else datetime.fromtimestamp(ts, UTC) for at, ts in rows]
 
     def claim(self, key: str) -> bool:
         """Mark a planned or failed post `sending` (one attempt more); False if it is in another state."""

@@ -563,6 +563,8 @@ def send_broadcast(
         secrets, outbox, targets_from(secrets), float(secrets.setting("LOA_PUBLISH_TIMEOUT", "30"))
     )
     try:
+        if not _due(post, channel, now):
+            return post, outbox.plan(post)  # Loa holds it: the first run after its time sends it
         return post, deliver(post, channel, outbox, policy=policy or Policy())
     finally:
         channel.close()
@@ -587,7 +589,7 @@ def plan_broadcast(
         gender=broadcast.gender,
         ages=broadcast.ages,
     )
-    post = prepare_zalo_broadcast(oa_id=oa_id, article_ids=ids, at=broadcast.at or now, target=target)
+    post = prepare_zalo_broadcast(oa_id=oa_id, article_ids=ids, at=broadcast.at, target=target, now=now)
     if outbox.get(post.key) is None:  # a rerun of the same broadcast is not a second one
         per_month = int(secrets.setting("LOA_ZALO_BROADCAST_QUOTA", str(ZALO_BROADCAST_PER_MONTH_DEFAULT)))
         problem = quota_problem(

@@ -62,15 +62,24 @@ def prepare_zalo_article(
 
 
 def prepare_zalo_broadcast(
-    *, oa_id: str, article_ids: tuple[str, ...], at: datetime, target: Mapping[str, str] | None = None
+    *,
+    oa_id: str,
+    article_ids: tuple[str, ...],
+    at: datetime | None,
+    target: Mapping[str, str] | None = None,
+    now: datetime | None = None,
 ) -> Post:
-    """Return a broadcast of up to 5 articles, at a time within the sending hours (Vietnam time)."""
+    """Return a broadcast of up to 5 articles, at a time within the sending hours (Vietnam time).
+
+    Without `at` it goes out now (`now` is checked against the hours) and its key has no time, so a
+    rerun never sends the same articles to the same followers twice.
+    """
     problems = []
     if not 1 <= len(article_ids) <= p.ZALO_ARTICLES_PER_BROADCAST:
         problems.append(
             f"Zalo broadcast articles: {len(article_ids)} bài, cần 1 đến {p.ZALO_ARTICLES_PER_BROADCAST}"
         )
-    local = at.astimezone(VIETNAM)
+    local = (at or now or datetime.now(VIETNAM)).astimezone(VIETNAM)
     start, end = p.ZALO_SENDING_HOURS
     if not (start <= local.hour < end or (local.hour == end and local.minute == 0)):
         problems.append(
@@ -78,8 +87,8 @@ def prepare_zalo_broadcast(
         )
     if problems:
         raise LimitError("; ".join(problems))
-    digest = hashlib.sha256("|".join(article_ids).encode()).hexdigest()
     fields = {"target": json.dumps(dict(target or {}), sort_keys=True)}
+    digest = hashlib.sha256("|".join((*article_ids, fields["target"])).encode()).hexdigest()
     return Post("zalo", oa_id, "broadcast", "broadcast", digest, fields, at, articles=article_ids)
 
 
