@@ -143,6 +143,20 @@ def test_changing_one_topic_renders_only_that_topics_jobs(
     assert "đừng trả lời" in (out / article).read_text(encoding="utf-8")
 
 
+def test_a_rebuild_links_unchanged_files_instead_of_writing_them_again(
+    copy_root: Callable[[str], Path], previous_full: Path
+) -> None:
+    root, out = copy_root("full"), previous_full
+    other = next(p for p in rendered_products(out).values() if p["topic"] not in (CHANGED_TOPIC, None))
+    before = (out / other["path"]).stat()
+    edit(root / "topics" / f"{CHANGED_TOPIC}.md", "Dừng lại, không trả lời.", "Dừng lại, đừng trả lời.")
+    build(root, out=out, formats=quick_formats())
+    after = (out / other["path"]).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+    assert leftovers == [], "no staging or spill folder is left beside the output"
+
+
 def test_article_html_format_alone_builds_no_portal(loa: LoaCommand, tmp_path: Path) -> None:
     out = tmp_path / "_site"
     run = loa("build", ROOTS / "full", "--out", out, "--formats", "article-html")

@@ -20,10 +20,17 @@ from loa.manifest import build_manifest, read_manifest
 from loa.presskit import compose_press_kits
 from loa.readers import read_campaign
 from loa.readers.units import read_units
-from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, available_renderers
+from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, StoredArtifact, available_renderers
 from loa.site import index_search, render_site
 from loa.social import compose_social_posts
-from loa.writer import OutputState, check_output_folder, unchanged_output, write_output
+from loa.writer import (
+    OutputState,
+    Spill,
+    check_output_folder,
+    recorded_files,
+    unchanged_output,
+    write_output,
+)
 
 PORTAL = "portal"
 SOCIAL = "social"
@@ -91,18 +98,19 @@ def build(
         return BuildResult(out, state.products, 0, state.rendered, warnings, unchanged=True)
     previous = _previous_outputs(out)
     executor = executor or LocalExecutor(workers)
-    products, rendered = _render(campaign, jobs, keys, previous, executor, progress)
-    reused = len(products) - rendered
-    if _wants(SOCIAL, formats):
-        products += compose_social_posts(campaign, products)
-    if _wants(PRESS_KIT, formats):
-        products += compose_press_kits(campaign, products, previous)
-    built_on = _build_time()
-    site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
-    manifest = build_manifest(campaign, products, built_on=built_on)
-    files = [*products, *asset_artifacts(campaign), *site]
-    state = OutputState(build_key, len(products), rendered + reused)
-    write_output(out, files, manifest, state=state, finish=index_search if site else None)
+    with Spill(out) as spill:  # products wait on disk, not in memory
+        products, rendered = _render(campaign, jobs, keys, previous, executor, progress, spill)
+        reused = len(products) - rendered
+        if _wants(SOCIAL, formats):
+            products += map(spill.keep, compose_social_posts(campaign, products))
+        if _wants(PRESS_KIT, formats):
+            products += map(spill.keep, compose_press_kits(campaign, products, previous))
+        built_on = _build_time()
+        site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
+        manifest = build_manifest(campaign, products, built_on=built_on)
+        files = [*products, *asset_artifacts(campaign), *site]
+        state = OutputState(build_key, len(products), rendered + reused)
+        write_output(out, files, manifest, state=state, finish=index_search if site else None)
     return BuildResult(out, len(products), rendered, reused, warnings)
 
 
@@ -195,6 +203,7 @@ def _render(
     previous: dict[str, list[Artifact]],
     executor: Executor,
     progress: Progress | None,
+    spill: Spill,
 ) -> tuple[list[Artifact], int]:
     """Render jobs whose input changed (keys are their input hashes); reuse the previous output."""
     results: list[list[Artifact] | None] = [previous.get(key) for key in keys]
@@ -202,7 +211,7 @@ def _render(
     done = len(jobs) - len(pending)
     for position, artifacts in executor.run(campaign, [jobs[i] for i in pending], [keys[i] for i in pending]):
         index = pending[position]
-        results[index] = [replace(a, input_hash=keys[index]) for a in artifacts]
+        results[index] = [spill.keep(replace(a, input_hash=keys[index])) for a in artifacts]
         done += 1
         if progress:
             progress(jobs[index].key, done, len(jobs))
@@ -214,23 +223,35 @@ def _previous_outputs(out: Path) -> dict[str, list[Artifact]]:
     """Return the previous build's products by input hash, when their files are intact."""
     manifest = read_manifest(out)
     found: dict[str, list[Artifact]] = {}
+    recorded = recorded_files(out)
     for entry in (manifest or {}).get("products", []):
         if not entry.get("input_hash"):
             continue  # composed from other products (social posts, kits): always recomposed
-        artifact = _reload(out, entry)
+        artifact = _reload(out, entry, recorded)
         if artifact is None:
             return {}  # any damage: rebuild everything rather than trust a partial cache
         found.setdefault(artifact.input_hash, []).append(artifact)
     return found
 
 
-def _reload(out: Path, entry: dict[str, Any]) -> Artifact | None:
+def _reload(out: Path, entry: dict[str, Any], recorded: dict[str, tuple[int, int]]) -> Artifact | None:
+    """Return a previous product: by reference when its file is as the build left it, else read
+    and checked against its SHA-256."""
     try:
-        data = (out / entry["path"]).read_bytes()
+        path = out / entry["path"]
+        info = path.stat()
+        if recorded.get(entry["path"]) == (info.st_size, info.st_mtime_ns) and entry.get("sha256"):
+            return StoredArtifact(_known(entry), path, entry["sha256"], info.st_size)
+        data = path.read_bytes()
     except (OSError, KeyError, TypeError):
         return None
     if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
         return None
+    return Artifact(data=data, **_known(entry))
+
+
+def _known(entry: dict[str, Any]) -> dict[str, Any]:
+    """Return an artifact's fields from its manifest entry."""
     known = {
         k: entry.get(k)
         for k in (
@@ -246,7 +267,7 @@ def _reload(out: Path, entry: dict[str, Any]) -> Artifact | None:
             "input_hash",
         )
     }
-    return Artifact(path=entry["path"], data=data, **{k: v for k, v in known.items() if v is not None})
+    return {"path": entry["path"], **{k: v for k, v in known.items() if v is not None}}
 
 
 def _build_time() -> dt.datetime:

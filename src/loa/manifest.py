@@ -42,7 +42,7 @@ def product_entry(artifact: Artifact) -> dict[str, Any]:
         "height": artifact.height,
         "alt": artifact.alt,
         "sha256": artifact.sha256,
-        "bytes": len(artifact.data),
+        "bytes": artifact.size,
         "input_hash": artifact.input_hash,
     }
     return {k: v for k, v in entry.items() if v is not None and v != ""} | {

@@ -45,8 +45,12 @@ def compose_press_kits(
         )
         for a in campaign.audiences
     ]
+    by_unit: dict[str, list[Artifact]] = {}
+    for product in products:
+        if product.path.startswith("don-vi/"):
+            by_unit.setdefault(product.path.split("/", 2)[1], []).append(product)
     for unit in campaign.units:
-        own = [p for p in products if p.path.startswith(f"don-vi/{unit.code}/")]
+        own = by_unit.get(unit.code, [])
         audience = campaign.audience(unit.audience) if unit.audience else None
         kits.append(
             kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)

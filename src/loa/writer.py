@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from loa.errors import BuildError
-from loa.renderers.base import Artifact
+from loa.renderers.base import Artifact, StoredArtifact
 
 Finisher = Callable[[Path], None]
 STATE_FILE = ".loa-build.json"
@@ -51,7 +52,7 @@ def write_output(
             if staging not in target.resolve().parents:
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(artifact.data)
+            _place(artifact, target)
         (staging / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -65,12 +66,65 @@ def write_output(
         raise
 
 
+class Spill:
+    """A folder beside the output where products wait on disk, by SHA-256, until they are written.
+
+    A build holds its products as files, not bytes: co-branded packs for thousands of units are
+    gigabytes. On the same file system as the output, so writing one is a hard link, not a copy.
+    """
+
+    def __init__(self, out: Path) -> None:
+        out = out.resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.spill-", dir=out.parent))
+
+    def keep(self, artifact: Artifact) -> Artifact:
+        """Return the artifact with its bytes moved to a file of this folder."""
+        if artifact.file is not None:
+            return artifact
+        data = artifact.data
+        digest = hashlib.sha256(data).hexdigest()
+        file = self.folder / digest
+        if not file.exists():
+            partial = file.with_suffix(".part")
+            partial.write_bytes(data)
+            partial.rename(file)
+        return StoredArtifact(artifact, file, digest, len(data))
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _place(artifact: Artifact, target: Path) -> None:
+    """Write one artifact: a hard link to the file that holds it, else its bytes."""
+    source = artifact.file
+    if source is not None:
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # another file system, or links not allowed: copy the bytes
+    target.write_bytes(artifact.data)
+
+
 def check_output_folder(out: Path) -> None:
     """Refuse, before any work, to replace a folder that holds files Loa did not write."""
     if out.is_file():
         raise BuildError(f"{out}: đây là một tệp, không phải thư mục — chọn thư mục khác cho --out")
     if out.is_dir() and not (out / "manifest.json").exists() and any(out.iterdir()):
         raise BuildError(f"{out}: thư mục đã có dữ liệu không phải do Loa tạo — chọn thư mục khác cho --out")
+
+
+def recorded_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Return the size and modification time the last build recorded for each file it wrote."""
+    try:
+        files = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))["files"]
+        return {str(path): (int(size), int(mtime)) for path, (size, mtime) in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def unchanged_output(out: Path, build_key: str) -> OutputState | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from abc import ABC, abstractmethod
@@ -37,6 +38,72 @@ class Artifact:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size(self) -> int:
+        """Length in bytes."""
+        return len(self.data)
+
+    @property
+    def file(self) -> Path | None:
+        """A file that already holds the bytes (the writer links it instead of writing), if any."""
+        return None
+
+
+class StoredArtifact(Artifact):
+    """An artifact whose bytes wait in a file, read only when asked for.
+
+    A build keeps what it renders and reuses on disk, not in memory: co-branded packs for thousands
+    of units are gigabytes. Its digest and size are known without reading it.
+    """
+
+    _file: Path
+    _sha256: str
+    _size: int
+
+    def __init__(self, artifact: Artifact | dict[str, Any], file: Path, sha256: str, size: int) -> None:
+        fields = artifact if isinstance(artifact, dict) else vars(artifact)
+        for name in Artifact.__dataclass_fields__:
+            if name != "data":
+                object.__setattr__(self, name, fields.get(name, _DEFAULTS.get(name)))
+        object.__setattr__(self, "_file", file)
+        object.__setattr__(self, "_sha256", sha256)
+        object.__setattr__(self, "_size", size)
+
+    @property
+    def data(self) -> bytes:
+        data = self._file.read_bytes()
+        if len(data) != self._size:
+            raise OSError(f"{self._file}: {len(data)} bytes where {self._size} were written")
+        return data
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def file(self) -> Path | None:
+        return self._file
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as a plain artifact with its bytes (to another process, which may not see the file)."""
+        values = {name: getattr(self, name) for name in Artifact.__dataclass_fields__}
+        return (_plain_artifact, (values,))
+
+
+def _plain_artifact(values: dict[str, Any]) -> Artifact:
+    return Artifact(**values)
+
+
+_DEFAULTS: dict[str, Any] = {
+    name: f.default
+    for name, f in Artifact.__dataclass_fields__.items()
+    if f.default is not dataclasses.MISSING
+}
 
 
 @dataclass(frozen=True)
