@@ -42,6 +42,7 @@ class FakeZalo(FakeServer):
         self.expired_answers = 0
         self.articles: list[Article] = []
         self.broadcasts: list[list[str]] = []
+        self.targets: list[dict[str, str]] = []  # the recipient target of each broadcast
         self._pending: dict[str, Article] = {}
         self._ids = itertools.count(1)
         self.expire_with_401 = False
@@ -112,6 +113,7 @@ class FakeZalo(FakeServer):
         elements = (request.json or {})["message"]["attachment"]["payload"]["elements"]
         with self.lock:
             self.broadcasts.append([e["attachment_id"] for e in elements])
+            self.targets.append((request.json or {})["recipient"]["target"])
             number = len(self.broadcasts)
         return Answer(200, {"error": 0, "data": {"message_id": f"bc{number}"}})
 

@@ -257,6 +257,42 @@ def test_a_zalo_article_is_created_verified_and_its_rotated_tokens_stay_encrypte
     assert zalo.access_token.encode() not in outbox and zalo.refresh_token.encode() not in outbox
 
 
+def test_a_zalo_broadcast_of_published_articles_goes_to_the_old_provinces_of_the_units_province(
+    client, world, zalo
+) -> None:
+    account = flows.connect(
+        unit=world["tree"].issuer,
+        channel="zalo",
+        name="Zalo OA Sở VHTTDL",
+        target_id="4321",
+        tokens={"access_token": zalo.access_token, "refresh_token": zalo.refresh_token},
+        second_approval=False,
+        by=None,
+    )
+    article = flows.create(
+        account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
+    )
+    article = flows.approve(article, by=world["users"]["admin"])
+    sign_in(client, world["users"]["admin"])
+    url = reverse("publishing:broadcast", args=[account.pk])
+    assert client.get(url).context["form"].initial["provinces"] == "80"  # the issuer's province
+    night = (timezone.localtime() + timedelta(days=1)).replace(hour=22, minute=0)
+    refused = client.post(
+        url, {"topics": [article.topic], "provinces": "80", "when": f"{night:%Y-%m-%dT%H:%M}"}
+    )
+    assert "ngoài khung 06:00–20:00" in refused.content.decode()
+    morning = night.replace(hour=10)
+    client.post(url, {"topics": [article.topic], "provinces": "80", "when": f"{morning:%Y-%m-%dT%H:%M}"})
+    broadcast = Publication.objects.get(kind="broadcast")
+    client.post(reverse("publishing:post-approve", args=[broadcast.pk]))
+    broadcast.refresh_from_db()
+    assert broadcast.state == "planned" and not zalo.broadcasts  # Loa holds it until 10:00
+    flows.deliver_due(now=morning + timedelta(minutes=1))
+    broadcast.refresh_from_db()
+    assert broadcast.state == "sent" and zalo.broadcasts == [[article.upstream_id]]
+    assert zalo.targets == [{"cities": "72,80"}]  # the old Tây Ninh and Long An
+
+
 def test_a_refused_token_fails_the_post_with_a_message_that_does_not_show_the_token(
     world, graph, caplog
 ) -> None:

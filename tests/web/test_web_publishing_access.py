@@ -43,6 +43,8 @@ def endpoints(account: ChannelAccount, post: Publication) -> list[tuple[str, str
         ("get", reverse("publishing:account-edit", args=[account.pk])),
         ("post", reverse("publishing:account-edit", args=[account.pk])),
         ("get", reverse("publishing:plan", args=[account.pk])),
+        ("get", reverse("publishing:broadcast", args=[account.pk])),
+        ("post", reverse("publishing:broadcast", args=[account.pk])),
         ("get", reverse("publishing:post", args=[post.pk])),
         ("post", reverse("publishing:post-approve", args=[post.pk])),
         ("post", reverse("publishing:post-send", args=[post.pk])),

@@ -20,9 +20,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from loa.channels.base import LimitError, Post, PublishError
+from loa.channels.provinces import zalo_cities
 from loa.channels.secrets import Secrets, scrub
+from loa.channels.zalo import prepare_zalo_broadcast
 from loa.outbox import Outbox, Record, Vault
-from loa.publish import Slot, Targets, card_path, plan_posts, publish_slots, topic_images
+from loa.publish import (
+    Broadcast,
+    Slot,
+    Targets,
+    card_path,
+    plan_posts,
+    publish_slots,
+    send_broadcast,
+    topic_images,
+)
 from loa.web.access import audit
 from loa.web.access.scoping import scoped
 from loa.web.dispatches.models import Dispatch
@@ -174,6 +185,45 @@ def create(
     return publication
 
 
+def create_broadcast(
+    account: ChannelAccount,
+    *,
+    topics: list[str],
+    provinces: list[str],
+    when: datetime | None,
+    by: Any,
+    request: HttpRequest | None = None,
+) -> Publication:
+    """Add a Zalo broadcast of articles already published on the OA, for review; raise naming the
+    limit broken (articles per broadcast, sending hours, an unknown province)."""
+    sent = account.publications.filter(kind=Publication.Kind.POST, state=Publication.State.SENT)
+    articles = list(sent.filter(topic__in=topics).order_by("-published_at"))
+    if account.channel != ChannelKind.ZALO or not articles:
+        raise PublishingError(
+            "Tin truyền thông gửi các bài viết đã đăng trên Zalo OA này — chọn ít nhất một bài."
+        )
+    try:
+        zalo_cities(provinces)
+        prepare_zalo_broadcast(
+            oa_id=account.target_id, article_ids=tuple(topics), at=when, now=timezone.now()
+        )
+    except PublishError as exc:
+        raise PublishingError(str(exc)) from None
+    publication = Publication.objects.create(
+        account=account,
+        dispatch=articles[0].dispatch,
+        kind=Publication.Kind.BROADCAST,
+        topic="tin-truyen-thong",
+        title=f"Tin truyền thông: {len(topics)} bài",
+        broadcast_topics=list(topics),
+        provinces=list(provinces),
+        scheduled_at=when,
+        created_by=by,
+    )
+    _record(by, "publishing.broadcast.created", publication, f"Tạo {publication}", request)
+    return publication
+
+
 def approve(publication: Publication, *, by: Any, request: HttpRequest | None = None) -> Publication:
     """Record one approval; the last one needed sends the post (or hands it to the outbox's schedule)."""
     with transaction.atomic():
@@ -203,23 +253,42 @@ def deliver(publication: Publication, *, now: datetime | None = None) -> Publica
     """Send an approved post through the outbox (at most once, ever) and record what happened."""
     if publication.is_awaiting_approval:
         raise PublishingError("Bài chưa được duyệt đủ.")
-    account = publication.account
-    slot = Slot(publication.topic, publication.scheduled_at, photos=tuple(publication.photos))
     try:
-        [(post, record)] = publish_slots(
-            site_of(publication.dispatch),
-            channels=[account.channel],
-            slots=[slot],
-            secrets=account_secrets(account),
-            send=True,
-            now=now,
-        )
+        post, record = _send(publication, now)
     except (PublishError, PublishingError) as exc:
         publication.state, publication.last_error = Publication.State.FAILED, scrub(str(exc))[:500]
     else:
         _apply(publication, post, record)
     publication.save()
     return publication
+
+
+def _send(publication: Publication, now: datetime | None) -> tuple[Post, Record | None]:
+    """Send a post (or a broadcast) through `loa.publish`, with the account's ids and tokens."""
+    account, secrets = publication.account, account_secrets(publication.account)
+    if publication.kind == Publication.Kind.BROADCAST:
+        wanted = Broadcast(
+            at=publication.scheduled_at,
+            provinces=tuple(publication.provinces),
+            topics=tuple(publication.broadcast_topics),
+        )
+        return send_broadcast(wanted, secrets=secrets, now=now)
+    slot = Slot(publication.topic, publication.scheduled_at, photos=tuple(publication.photos))
+    [(post, record)] = publish_slots(
+        site_of(publication.dispatch),
+        channels=[account.channel],
+        slots=[slot],
+        secrets=secrets,
+        send=True,
+        now=now,
+    )
+    return post, record
+
+
+def province_code(unit: OrgUnit) -> str:
+    """Return the code of the province a unit lies in (its tree's root)."""
+    root = OrgUnit.objects.filter(pk=unit.ancestor_ids[0]).values_list("code", flat=True).first()
+    return str(root or "")
 
 
 def deliver_due(*, now: datetime | None = None) -> list[Publication]:

@@ -84,3 +84,41 @@ class PostForm(forms.Form):
         if when is not None and when <= timezone.now():
             raise forms.ValidationError(_("Giờ hẹn đã qua — để trống để đăng ngay."))
         return when
+
+
+class BroadcastForm(forms.Form):
+    topics = forms.MultipleChoiceField(
+        label=_("Bài viết đã đăng (tối đa 5)"), widget=forms.CheckboxSelectMultiple
+    )
+    provinces = forms.RegexField(
+        label=_("Tỉnh, thành phố nhận tin (mã 2025)"),
+        regex=r"^\s*[0-9]{1,2}(\s*,\s*[0-9]{1,2})*\s*$",
+        required=False,
+        help_text=_(
+            "Ví dụ 80 (Tây Ninh). Zalo vẫn dùng 63 tỉnh cũ: Loa gửi các tỉnh cũ đã hợp thành tỉnh này. "
+            "Để trống để gửi mọi người theo dõi."
+        ),
+        error_messages={"invalid": _("Các mã tỉnh, cách nhau bởi dấu phẩy, ví dụ 80, 79.")},
+    )
+    when = forms.DateTimeField(
+        label=_("Hẹn giờ gửi (giờ Việt Nam)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Để trống để gửi khi duyệt xong. Zalo gửi từ 06:00 đến 20:00; mỗi người nhận tối đa 1 tin/ngày."
+        ),
+    )
+
+    def __init__(self, *args: Any, articles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = articles
+
+    def clean_topics(self) -> list[str]:
+        topics: list[str] = self.cleaned_data["topics"]
+        if len(topics) > 5:
+            raise forms.ValidationError(_("Zalo broadcast articles: tối đa 5 bài một tin."))
+        return topics
+
+    def province_codes(self) -> list[str]:
+        return [c.strip().zfill(2) for c in self.cleaned_data["provinces"].split(",") if c.strip()]

@@ -71,9 +71,19 @@ class Publication(models.Model):
     dispatch = models.ForeignKey(
         Dispatch, models.PROTECT, related_name="+", verbose_name=_("công văn (bộ tài liệu)")
     )
+
+    class Kind(models.TextChoices):
+        POST = "post", _("Bài đăng")
+        BROADCAST = "broadcast", _("Tin truyền thông Zalo")
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.POST)
     topic = models.CharField(_("chủ đề"), max_length=120)
     title = models.CharField(_("tiêu đề"), max_length=300, blank=True)
     photos = models.JSONField(_("ảnh thêm"), default=list, blank=True)
+    broadcast_topics = models.JSONField(_("chủ đề của tin truyền thông"), default=list, blank=True)
+    provinces = models.JSONField(
+        _("tỉnh, thành phố nhận tin"), default=list, blank=True, help_text=_("Mã tỉnh 2025 (34 đơn vị).")
+    )
     scheduled_at = models.DateTimeField(_("hẹn giờ đăng"), null=True, blank=True)
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.REVIEW)
     post_key = models.CharField(_("khóa trong outbox"), max_length=32, blank=True)

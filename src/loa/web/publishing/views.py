@@ -14,7 +14,7 @@ from loa.web.access.rules import can_issue, require
 from loa.web.access.scoping import get_scoped_or_404, membership_of, scoped
 from loa.web.dispatches.models import Dispatch
 from loa.web.publishing import flows
-from loa.web.publishing.forms import AccountForm, PostForm
+from loa.web.publishing.forms import AccountForm, BroadcastForm, PostForm
 from loa.web.publishing.models import ChannelAccount, ChannelKind, Publication
 
 
@@ -121,6 +121,32 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+def broadcast(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_scoped_or_404(ChannelAccount.objects.select_related("unit"), request.user, pk=pk)
+    require(can_issue(request.user) and account.channel == ChannelKind.ZALO)
+    sent = account.publications.filter(kind=Publication.Kind.POST, state=Publication.State.SENT)
+    articles = list(dict.fromkeys((p.topic, p.title or p.topic) for p in sent))
+    initial = {"provinces": flows.province_code(account.unit)}
+    form = BroadcastForm(request.POST or None, articles=articles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = flows.create_broadcast(
+                account,
+                topics=form.cleaned_data["topics"],
+                provinces=form.province_codes(),
+                when=form.cleaned_data["when"],
+                by=request.user,
+                request=request,
+            )
+        except flows.PublishingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Đã tạo tin truyền thông; tin cần được duyệt trước khi gửi.")
+            return redirect("publishing:post", pk=publication.pk)
+    return render(request, "publishing/broadcast.html", {"account": account, "form": form})
+
+
+@staff_required
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_scoped_or_404(
         Publication.objects.select_related("account__unit", "dispatch", "approved_by", "second_approved_by"),
@@ -128,18 +154,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require(can_issue(request.user))
-    item = None
-    try:
-        item = next(
-            (
-                i
-                for i in flows.plan(publication.account, publication.dispatch)
-                if i.topic == publication.topic
-            ),
-            None,
-        )
-    except flows.PublishingError as exc:
-        messages.error(request, str(exc))
+    item = None if publication.kind == Publication.Kind.BROADCAST else _preview(request, publication)
     context = {
         "publication": publication,
         "item": item,
@@ -147,6 +162,16 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "same_approver": publication.approved_by_id == request.user.pk,
     }
     return render(request, "publishing/post.html", context)
+
+
+def _preview(request: HttpRequest, publication: Publication) -> flows.PlanItem | None:
+    """Return the post as the platform will show it, from the build; None (with a message) if unreadable."""
+    try:
+        items = flows.plan(publication.account, publication.dispatch)
+    except flows.PublishingError as exc:
+        messages.error(request, str(exc))
+        return None
+    return next((i for i in items if i.topic == publication.topic), None)
 
 
 @require_POST
