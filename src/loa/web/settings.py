@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "loa.web.access.sessions.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -199,8 +200,10 @@ LOA_QUIZ_CORS_ORIGINS = [
 LOA_QUIZ_BURST = float(os.environ.get("LOA_QUIZ_BURST", "120"))
 LOA_QUIZ_RATE = float(os.environ.get("LOA_QUIZ_RATE", "2"))
 
-# Sessions: 30 minutes idle, renewed on each request.
+# Sessions: 30 minutes idle, renewed on each request; signed out 12 hours after sign-in whatever
+# the activity (LOA_SESSION_MAX_AGE, seconds); a disabled user's sessions are deleted at once.
 SESSION_COOKIE_AGE = 30 * 60
+LOA_SESSION_MAX_AGE = int(os.environ.get("LOA_SESSION_MAX_AGE", str(12 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,3 +6,8 @@ class AccessConfig(AppConfig):
     name = "loa.web.access"
     label = "access"
     verbose_name = _("Phân quyền và nhật ký")
+
+    def ready(self) -> None:
+        from loa.web.access import sessions
+
+        sessions.connect()

@@ -1,4 +1,4 @@
-"""Login with a per-account failure limit, and the TOTP code form."""
+"""Login with a per-account failure limit shared by all web workers, and the TOTP code form."""
 
 from __future__ import annotations
 
@@ -6,28 +6,28 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-MAX_FAILURES = 10
-LOCK_SECONDS = 15 * 60
+from loa.web.access import lockout
 
 
 class ThrottledLoginForm(AuthenticationForm):
     """Refuse an account for 15 minutes after 10 failed logins (well under the ASVS ceiling of 100/h)."""
 
     def clean(self) -> dict[str, Any]:
-        key = f"loa-login-failures:{(self.data.get('username') or '').strip().lower()}"
-        if (cache.get(key) or 0) >= MAX_FAILURES:
+        username = str(self.data.get("username") or "")
+        if lockout.is_locked(username):
             raise forms.ValidationError(
                 _("Tài khoản tạm khóa 15 phút vì đăng nhập sai quá nhiều lần. Hãy thử lại sau."),
                 code="locked",
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
-            cache.set(key, (cache.get(key) or 0) + 1, LOCK_SECONDS)
+            lockout.record_failure(username)
             raise
+        lockout.clear(username)
+        return cleaned
 
 
 class TokenForm(forms.Form):

@@ -69,3 +69,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.username}: {self.action} {self.summary}"
+
+
+class LoginFailure(models.Model):
+    """Failed sign-ins of one account name, in the database so every web worker sees the same count."""
+
+    username = models.CharField(max_length=150, primary_key=True)  # lower-cased as typed
+    failures = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("đăng nhập sai")
+        verbose_name_plural = _("đăng nhập sai")
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user: lets Loa end all of a user's sessions when they are disabled."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.started_at:%d/%m/%Y %H:%M}"
