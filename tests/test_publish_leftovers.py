@@ -62,6 +62,23 @@ def test_a_photo_not_listed_in_the_build_cannot_be_attached(built_social: Path, 
         run(built_social, channels=["facebook"], send=False, calendar=calendar, environ={}, now=NOW)
 
 
+def test_a_manifest_entry_pointing_outside_the_build_is_not_read(built_social: Path, tmp_path: Path) -> None:
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(built_social, site)
+    (tmp_path / "evidence.png").write_bytes(b"a child's photo")
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    topic = first_topic(site)
+    manifest["products"].append({"path": "../evidence.png", "format": "png", "topic": topic, "kind": "card"})
+    (site / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    calendar = tmp_path / "lich.yaml"
+    entry = {"at": "2026-06-02T09:00+07:00", "topic": topic, "photos": ["../evidence.png"]}
+    calendar.write_text(yaml.safe_dump([entry]))
+    with pytest.raises(PublishError, match="không phải ảnh PNG/JPEG trong manifest"):
+        run(site, channels=["facebook"], send=False, calendar=calendar, environ={}, now=NOW)
+
+
 def test_more_than_ten_photos_in_one_post_are_refused_naming_the_limit() -> None:
     with pytest.raises(LimitError, match="attached_media: 11 ảnh, tối đa 10"):
         prepare_facebook(

@@ -389,11 +389,13 @@ def _images(site: Path, manifest: Mapping[str, Any], paths: Sequence[str]) -> li
     images = []
     for path in paths:
         entry = _product(manifest, path)
-        if entry is None or entry.get("format") not in ("png", "jpg", "jpeg"):
+        target = (site / path).resolve()
+        inside = target.is_relative_to(site.resolve()) and target.is_file()
+        if entry is None or entry.get("format") not in ("png", "jpg", "jpeg") or not inside:
             raise PublishError(
                 f"{site}: ảnh '{path}' không phải ảnh PNG/JPEG trong manifest.json của bản build"
             )
-        images.append((Path(path).name, (site / path).read_bytes()))
+        images.append((target.name, target.read_bytes()))
     return images
 
 

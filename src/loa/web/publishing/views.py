@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from loa.web.access.decorators import staff_required
@@ -26,6 +27,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "publishing/index.html", {"accounts": accounts, "log": log[:200]})
 
 
+TOKENS = ("page_token", "access_token", "refresh_token")
+
+
+@sensitive_post_parameters(*TOKENS)  # never in an error report
 @staff_required
 def account_connect(request: HttpRequest, channel: str) -> HttpResponse:
     require(can_issue(request.user))
@@ -35,6 +40,7 @@ def account_connect(request: HttpRequest, channel: str) -> HttpResponse:
     return _account_form(request, channel=channel, account=None, unit=membership.unit)
 
 
+@sensitive_post_parameters(*TOKENS)
 @staff_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_scoped_or_404(ChannelAccount.objects.select_related("unit"), request.user, pk=pk)
