@@ -61,8 +61,8 @@ golden: $(BIN)/loa ## Regenerate golden files in tests/golden/ (review the diff)
 	$(BIN)/python tests/regenerate_golden.py
 	LOA_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q -m "not browser" tests
 
-gallery: $(BIN)/loa ## Regenerate the contact sheets of cards, posters and infographics in docs/gallery/
-	$(BIN)/python scripts/visuals_gallery.py
+gallery: $(BIN)/loa ## Regenerate docs/gallery/: a contact sheet of every product kind (KINDS=slides,video to choose)
+	$(BIN)/python scripts/gallery.py $(CAMPAIGN) $(if $(KINDS),--kinds $(KINDS))
 
 bench: $(BIN)/loa ## Run the benchmarks and rewrite benchmarks/RESULTS.md
 	$(BIN)/pip install -q pypandoc-binary
