@@ -18,6 +18,7 @@ from django.utils import timezone
 from factories import create_dispatch, create_user, sign_in
 
 from fakes.graph import FakeGraph
+from fakes.server import Faults
 from fakes.zalo import FakeZalo
 from loa.build import build
 from loa.web.access.models import AuditEvent, Role
@@ -173,6 +174,22 @@ def test_approving_publishes_through_the_outbox_and_the_log_links_the_post(clien
     assert publication.link in log and "Đã đăng" in log
     client.post(reverse("publishing:post-send", args=[publication.pk]))  # a second click
     assert len(graph.posts) == 1
+
+
+def test_a_timeout_after_facebook_accepted_the_post_is_reconciled_not_posted_twice(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeGraph(faults=Faults(timeout=1.0, hang=0.6)) as graph:
+        monkeypatch.setenv("LOA_FACEBOOK_GRAPH_URL", graph.base_url)
+        monkeypatch.setenv("LOA_PUBLISH_TIMEOUT", "0.3")
+        account = connect_facebook(world, graph)
+        publication = flows.create(
+            account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
+        )
+        flows.approve(publication, by=world["users"]["admin"])
+        publication.refresh_from_db()
+        assert publication.state == "sent" and len(graph.posts) == 1
+        assert publication.upstream_id == graph.posts[0].id
 
 
 def test_a_second_approver_must_be_a_different_person(client, world, graph) -> None:

@@ -26,6 +26,7 @@ from loa.channels.zalo import prepare_zalo_broadcast
 from loa.outbox import Outbox, Record, Vault
 from loa.publish import (
     Broadcast,
+    Policy,
     Slot,
     Targets,
     card_path,
@@ -42,6 +43,8 @@ from loa.web.publishing.models import ChannelAccount, ChannelKind, Publication
 from loa.web.publishing.tokens import readable_with_newest, reseal, seal, token_keys, unseal
 from loa.web.units.models import OrgUnit
 
+WEB_POLICY = Policy(max_attempts=3, base_delay=0.5, max_delay=5.0, workers=2)
+"""A person waits for the page: a few quick tries, then the post shows as not sent, to try again."""
 TOKEN_FIELDS = {ChannelKind.FACEBOOK: ("page_token",), ChannelKind.ZALO: ("access_token", "refresh_token")}
 
 
@@ -272,7 +275,7 @@ def _send(publication: Publication, now: datetime | None) -> tuple[Post, Record 
             provinces=tuple(publication.provinces),
             topics=tuple(publication.broadcast_topics),
         )
-        return send_broadcast(wanted, secrets=secrets, now=now)
+        return send_broadcast(wanted, secrets=secrets, now=now, policy=WEB_POLICY)
     slot = Slot(publication.topic, publication.scheduled_at, photos=tuple(publication.photos))
     [(post, record)] = publish_slots(
         site_of(publication.dispatch),
@@ -281,6 +284,7 @@ def _send(publication: Publication, now: datetime | None) -> tuple[Post, Record 
         secrets=secrets,
         send=True,
         now=now,
+        policy=WEB_POLICY,
     )
     return post, record
 
