@@ -31,6 +31,7 @@ def test_an_administrator_connects_a_page_previews_approves_and_sees_the_post_in
     demo,
     monkeypatch,
 ) -> None:
+    from loa.web.dispatches.models import Delivery
     from loa.web.publishing.models import Publication
 
     with FakeGraph() as graph:
@@ -57,4 +58,11 @@ def test_an_administrator_connects_a_page_previews_approves_and_sees_the_post_in
         page.get_by_role("link", name="Đăng bài", exact=True).first.click()
         assert page.get_by_role("link", name="Xem bài").first.is_visible()
         _check(page, "publishing-log")
-    assert Publication.objects.get().state == "sent"
+    publication = Publication.objects.get()
+    assert publication.state == "sent"
+    delivery = Delivery.objects.filter(dispatch=publication.dispatch).first()
+    page.goto(f"{demo}/nhan/{delivery.pk}/bao-cao-moi/")
+    page.get_by_role("link", name=publication.title, exact=False).first.click()
+    assert page.input_value("#id_links") == publication.link
+    assert page.input_value("#id_kind") == "post"
+    _check(page, "publishing-report")
