@@ -195,39 +195,15 @@ def test_loa_build_on_celery_workers_is_byte_identical_to_a_local_build(tmp_path
     units = write_units(tmp_path)
     expected = local_build(ROOTS / "visuals", tmp_path / "local", formats=["posters"], units=units)
     with workers(place, tmp_path, concurrency=2):
-        args = ("build", ROOTS / "visuals", "--out", tmp_path / "celery", "--units", units)
-        run = run_loa(*args, "--formats", "posters", cwd=tmp_path, env=place.env())
-        assert run.returncode == 0, run
-        ledger, store = Cluster(place.settings).ledger, Cluster(place.settings).store
-        runs = {key: ledger.runs(key) for key in store.entries()}
-    assert tree_digest(tmp_path / "celery") == expected
-    assert runs and set(runs.values()) == {1}, "every job ran exactly once"
+        for out in ("celery", "again"):  # the second build takes every job from the store
+            args = ("build", ROOTS / "visuals", "--out", tmp_path / out, "--units", units)
+            run = run_loa(*args, "--formats", "posters", cwd=tmp_path, env=place.env())
+            assert run.returncode == 0, run
+        cluster = Cluster(place.settings)
+        runs = {key: cluster.ledger.runs(key) for key in cluster.store.entries()}
+    assert tree_digest(tmp_path / "celery") == tree_digest(tmp_path / "again") == expected
+    assert runs and set(runs.values()) == {1}, "every job ran exactly once, over both builds"
     assert not any((place.store / "tmp").iterdir()), "no half-written job is left in the store"
-
-
-def test_a_second_build_takes_finished_jobs_from_the_store_without_sending_them(tmp_path: Path) -> None:
-    place = create_place(tmp_path)
-    units = write_units(tmp_path)
-    with workers(place, tmp_path, concurrency=2):
-        from loa.cluster.executor import CeleryExecutor
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-            first, again = (
-                build(
-                    ROOTS / "visuals",
-                    out=out,
-                    formats=["posters"],
-                    units=units,
-                    executor=CeleryExecutor(place.settings),
-                )
-                for out in (tmp_path / "a", tmp_path / "b")
-            )
-        ledger, store = Cluster(place.settings).ledger, Cluster(place.settings).store
-        runs = [ledger.runs(key) for key in store.entries()]
-    assert first.rendered == again.rendered > 0
-    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
-    assert runs and set(runs) == {1}, "the second build rendered nothing again"
 
 
 def test_without_a_worker_the_build_says_to_start_one(tmp_path: Path) -> None:

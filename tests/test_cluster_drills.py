@@ -25,6 +25,7 @@ from fakes.zalo import FakeZalo
 from loa.build import build
 from loa.cluster.app import Cluster
 from loa.cluster.executor import CeleryExecutor
+from loa.errors import BuildError
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, tree_digest
 from test_cluster import PLUGIN, Place, create_place, local_build, start_worker, workers
 from test_publish_cli import platform_env
@@ -139,6 +140,15 @@ def test_kill_9_of_a_whole_worker_mid_render_is_done_by_a_fresh_worker_within_th
     assert seconds <= place.lease + 60
     assert report["artifacts"] == 1 and report["runs"] == [1] and report["resent"] == 1
     assert (tmp_path / "celery" / "manifest.json").is_file()
+
+
+def test_a_renderer_failing_on_a_worker_stops_the_build_with_its_message(tmp_path: Path, drill: None) -> None:
+    place = create_place(tmp_path)
+    with workers(place, tmp_path, env={"LOA_DRILL_FAIL": "1"}):
+        _executor, job = drill_build(place, tmp_path / "celery")
+        with pytest.raises(BuildError, match=r"drill/.*RuntimeError: hỏng như đã định"):
+            job.outcome(timeout=60)
+    assert not (tmp_path / "celery").exists(), "nothing written"
 
 
 @pytest.fixture(scope="module")

@@ -20,19 +20,22 @@ VISIBILITY_TIMEOUT = 600
 copy harmless, so this only bounds how long a job reserved by a dead worker, but never started,
 waits; the sweeper re-sends started jobs of dead workers within the lease."""
 
+CONFIG = {
+    "task_acks_late": True,  # a job is acknowledged when done, so a lost worker's job is not lost
+    "task_reject_on_worker_lost": True,  # a killed child's job goes back to the queue at once
+    "worker_prefetch_multiplier": 1,  # a worker holds no more jobs than it runs
+    "task_ignore_result": True,  # results go to the ledger and the store, not to a result backend
+    "task_serializer": "json",
+    "accept_content": ["json"],
+    "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
+    "broker_connection_retry_on_startup": True,
+    "worker_hijack_root_logger": False,
+    "imports": ["loa.cluster.tasks"],
+}
+
 app = Celery("loa", set_as_current=False)
-app.conf.update(
-    task_acks_late=True,  # a job is acknowledged when done, so a lost worker's job is not lost
-    task_reject_on_worker_lost=True,  # a killed child's job goes back to the queue at once
-    worker_prefetch_multiplier=1,  # a worker holds no more jobs than it runs
-    task_ignore_result=True,  # results go to the ledger and the store, not to a result backend
-    task_serializer="json",
-    accept_content=["json"],
-    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
-    broker_connection_retry_on_startup=True,
-    worker_hijack_root_logger=False,
-    imports=["loa.cluster.tasks"],
-)
+"""The workers' app: the tasks register on it; `loa worker` points it at the settings' broker."""
+app.conf.update(CONFIG)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,15 @@ class Cluster:
 
     @cached_property
     def app(self) -> Celery:
+        """Return an app of its own that sends to this cluster (tasks are named, not imported)."""
+        sender = Celery("loa", set_as_current=False)
+        sender.conf.update(
+            CONFIG, broker_url=self.settings.broker_url, task_default_queue=self.settings.queue
+        )
+        return sender
+
+    def worker_app(self) -> Celery:
+        """Return the workers' app, pointed at this cluster's broker and queue."""
         app.conf.update(broker_url=self.settings.broker_url, task_default_queue=self.settings.queue)
         return app
 

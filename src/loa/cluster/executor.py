@@ -24,6 +24,8 @@ from loa.renderers.base import Artifact, Job
 
 log = logging.getLogger("loa.cluster")
 POLL_SECONDS = 0.2
+MAX_RESENDS = 3
+"""A job whose worker dies this many times more is given up: it may be what kills them."""
 
 
 class CeleryExecutor:
@@ -66,21 +68,28 @@ class CeleryExecutor:
     ) -> Iterator[str]:
         """Yield each job's key once it is done; re-send abandoned jobs; raise a job's recorded error."""
         ledger, waiting = self.cluster.ledger, set(keys)
+        resends: dict[str, int] = {}
         while waiting:
-            abandoned = ledger.abandoned(sorted(waiting))
+            abandoned = ledger.abandoned(sorted(waiting))  # read before `done`: a job may finish between
             for key in [k for k in keys if k in waiting and done(k)]:
                 waiting.discard(key)
                 yield key
             if errors := ledger.errors(sorted(waiting)):
                 raise BuildError(next(iter(errors.values())))
-            for key in abandoned:
-                if key in waiting and not done(key):
-                    log.warning("%s: its worker stopped; sending it again", key)
-                    ledger.forget_start(key)
-                    self.cluster.send(_task_of(resend(key)), resend(key))
-                    self.resent += 1
+            for key in [k for k in abandoned if k in waiting and not done(k)]:
+                self._resend(key, resend(key), resends)
             if waiting:
                 time.sleep(POLL_SECONDS)
+
+    def _resend(self, key: str, order: dict[str, Any], resends: dict[str, int]) -> None:
+        """Send a job again whose worker died (the sweeper's one action), a few times at most."""
+        resends[key] = resends.get(key, 0) + 1
+        if resends[key] > MAX_RESENDS:
+            raise BuildError(f"việc {key[:12]} đã làm dừng worker {resends[key]} lần — xem nhật ký worker")
+        log.warning("%s: its worker stopped; sending it again", key)
+        self.cluster.ledger.forget_start(key)
+        self.cluster.send(_task_of(order), order)
+        self.resent += 1
 
     def publish(
         self,

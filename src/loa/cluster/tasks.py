@@ -7,6 +7,7 @@ wins, the publishing outbox never sends a post twice). A message delivered twice
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import subprocess
@@ -34,6 +35,7 @@ _campaigns: dict[tuple[str, str], tuple[m.Campaign, Fingerprints]] = {}
 _renderers: dict[str, Renderer] = {}
 
 
+@functools.cache
 def cluster() -> Cluster:
     """Return this worker's cluster, from its own settings (loa.yaml and LOA_* variables)."""
     return Cluster.from_settings(load_settings())
@@ -57,10 +59,10 @@ def run_render(order: RenderOrder, here: Cluster) -> str:
         started = time.monotonic()
         try:
             artifacts = render_one(_renderer(order.job.renderer), _campaign(order), order.job)
-        except LoaError as exc:
-            ledger.fail(order.key, str(exc))
+            store.put(order.key, artifacts)
+        except Exception as exc:  # recorded for the build to stop on, not retried: it would fail again
+            ledger.fail(order.key, _message(order.job.key, exc))
             return "failed"
-        store.put(order.key, artifacts)
         seconds = round(time.monotonic() - started, 3)
         ledger.finish(order.key, {"worker": holder(), "artifacts": len(artifacts), "seconds": seconds})
     return "rendered"
@@ -81,8 +83,8 @@ def run_publish(order: PublishOrder, here: Cluster) -> str:
             return "running elsewhere"
         try:
             rows = _publish_settled(order)
-        except LoaError as exc:
-            ledger.fail(order.key, str(exc))
+        except Exception as exc:
+            ledger.fail(order.key, _message("loa publish", exc))
             return "failed"
         ledger.finish(order.key, {"worker": holder(), "rows": [asdict(r) for r in rows]})
     return "published"
@@ -133,6 +135,13 @@ def reminders() -> str:
     if done.returncode != 0:
         raise RuntimeError(f"send_reminders exited {done.returncode}: {done.stderr.strip()[-500:]}")
     return done.stdout.strip()
+
+
+def _message(what: str, exc: Exception) -> str:
+    if isinstance(exc, LoaError):
+        return str(exc)
+    log.exception("%s failed", what)
+    return f"{what}: lỗi trên worker {holder()} ({type(exc).__name__}: {exc})"
 
 
 def _renderer(name: str) -> Renderer:

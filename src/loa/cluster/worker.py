@@ -15,7 +15,7 @@ REMINDERS_AT = crontab(hour=7, minute=0)
 
 def run_worker(settings: Settings, *, concurrency: int, beat: bool = False, loglevel: str = "INFO") -> None:
     """Run a worker until it is stopped; with beat, it also sends the daily reminders task."""
-    app = Cluster.from_settings(settings).app
+    app = Cluster.from_settings(settings).worker_app()
     argv = [
         "worker",
         f"--concurrency={concurrency}",

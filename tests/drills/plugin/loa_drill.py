@@ -1,4 +1,5 @@
-"""A renderer for drills only: it takes LOA_DRILL_SECONDS per job, so a worker can be killed mid-render.
+"""A renderer for drills only: it takes LOA_DRILL_SECONDS per job, so a worker can be killed mid-render
+(and with LOA_DRILL_FAIL set, it fails like a buggy renderer).
 
 Registered through its own entry point (loa_drill-0.dist-info), like any third-party renderer; it is
 on the path only when a drill puts tests/drills/plugin there. Real renderers are never slowed.
@@ -24,6 +25,8 @@ class DrillRenderer(Renderer):
 
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         time.sleep(float(os.environ.get("LOA_DRILL_SECONDS", "0")))
+        if os.environ.get("LOA_DRILL_FAIL"):
+            raise RuntimeError("hỏng như đã định")
         topic = campaign.topic(job.topic or "")
         text = f"{topic.title}\n{len(campaign.units)} đơn vị\n"
         return [Artifact(f"drill/{topic.id}.txt", text.encode(), self.kind, self.format, self.media_type)]
