@@ -42,6 +42,7 @@ staff_patterns = [
     path("bao-cao/<int:pk>/duyet/", reports.report_review, name="report-review"),
     path("bao-cao/<int:pk>/anh/", reports.photo_upload, name="photo-upload"),
     path("anh/<int:pk>/<str:variant>.jpg", reports.photo_file, name="photo"),
+    path("anh/<int:pk>/dong-y/", reports.photo_consent, name="photo-consent"),
     path("chi-so/", dashboard.dashboard, name="dashboard"),
     path("chi-so/cong-van/<int:pk>/", dashboard.dashboard, name="dashboard-dispatch"),
     path("chi-so/cong-van/<int:pk>/tien-do.csv", dashboard.export_csv, name="export-csv"),

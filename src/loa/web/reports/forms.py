@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.web.dispatches.models import Delivery
 from loa.web.dispatches.packs import load_pack
-from loa.web.reports.models import AUDIENCE_FIELDS, ActivityReport
+from loa.web.reports.models import AUDIENCE_FIELDS, ActivityReport, PhotoConsent
 
 MAX_LINKS = 20
 
@@ -94,3 +94,31 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Ý kiến"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ConsentForm(forms.ModelForm):
+    """Consent behind publishing one evidence photo; "publish" is refused unless it is complete."""
+
+    publish = forms.BooleanField(
+        label=_("Cho phép công bố ảnh này (trang thông tin, Facebook, Zalo, báo chí)"),
+        required=False,
+        help_text=_("Để trống: ảnh chỉ dùng nội bộ làm minh chứng."),
+    )
+
+    class Meta:
+        model = PhotoConsent
+        fields = (
+            "shows_children",
+            "parent_consent",
+            "child_aged_7_or_over",
+            "child_consent",
+            "form_reference",
+            "consented_on",
+        )
+        widgets = {"consented_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}  # noqa: RUF012
+
+    def clean_consented_on(self) -> Any:
+        day = self.cleaned_data["consented_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Ngày đồng ý ở tương lai — kiểm tra lại ngày trên giấy đồng ý."))
+        return day

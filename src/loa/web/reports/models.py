@@ -125,10 +125,19 @@ class EvidencePhoto(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     caption = models.CharField(_("chú thích"), max_length=200, blank=True)
+
+    class Publication(models.TextChoices):
+        INTERNAL = "internal", _("Nội bộ")
+        PUBLISHABLE = "publishable", _("Được phép công bố")
+
     consent_recorded = models.BooleanField(
         _("đã có đồng ý công bố"),
         default=False,
         help_text=_("Chỉ đánh dấu khi có đồng ý bằng văn bản của cha mẹ (và của trẻ từ 7 tuổi)."),
+    )
+    # Internal by default; "publishable" is only ever set together with a complete PhotoConsent.
+    publication = models.CharField(
+        _("phạm vi sử dụng"), max_length=12, choices=Publication.choices, default=Publication.INTERNAL
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -140,3 +149,63 @@ class EvidencePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Ảnh {self.pk} — {self.report}"
+
+    @property
+    def may_be_published(self) -> bool:
+        """Return whether the photo may leave the app (Facebook, Zalo, the press): marked publishable
+        and backed by a complete consent record."""
+        consent = getattr(self, "consent", None)
+        return self.publication == self.Publication.PUBLISHABLE and consent is not None and consent.complete
+
+
+class PhotoConsent(models.Model):
+    """The consent behind publishing one evidence photo (Law on Children Art. 6.11, Decree 56/2017
+    Art. 33): of a parent or guardian for every identifiable child, and of the child too from age 7.
+
+    No names are kept here: the signed form stays with the unit, and `form_reference` points to it.
+    """
+
+    scope_lookups: ClassVar[tuple[str, ...]] = ("photo__report__unit__path",)
+
+    photo = models.OneToOneField(
+        EvidencePhoto, models.CASCADE, related_name="consent", verbose_name=_("ảnh minh chứng")
+    )
+    shows_children = models.BooleanField(
+        _("ảnh có trẻ em nhận diện được"),
+        default=True,
+        help_text=_("Mặt hoặc đặc điểm nhận ra được một trẻ."),
+    )
+    parent_consent = models.BooleanField(_("cha mẹ hoặc người giám hộ đã đồng ý bằng văn bản"), default=False)
+    child_aged_7_or_over = models.BooleanField(_("có trẻ từ đủ 7 tuổi trở lên"), default=False)
+    child_consent = models.BooleanField(_("trẻ từ đủ 7 tuổi đã đồng ý"), default=False)
+    form_reference = models.CharField(
+        _("số, ký hiệu giấy đồng ý"),
+        max_length=100,
+        help_text=_("Giấy đồng ý có chữ ký lưu tại đơn vị; không ghi tên trẻ ở đây."),
+    )
+    consented_on = models.DateField(_("ngày đồng ý"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người ghi nhận"),
+    )
+    recorded_at = models.DateTimeField(_("thời điểm ghi nhận"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("đồng ý công bố ảnh")
+        verbose_name_plural = _("đồng ý công bố ảnh")
+
+    def __str__(self) -> str:
+        return f"Đồng ý công bố ảnh {self.photo_id} ({self.form_reference})"
+
+    @property
+    def complete(self) -> bool:
+        """Return whether the record allows publishing: the parents' consent for an identifiable
+        child, and the child's own from age 7, on a referenced form."""
+        if not self.form_reference.strip() or self.consented_on is None:
+            return False
+        if not self.shows_children:
+            return True
+        return self.parent_consent and (self.child_consent or not self.child_aged_7_or_over)

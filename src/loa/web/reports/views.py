@@ -17,8 +17,8 @@ from loa.web.access.rules import can_act_for, can_approve, require
 from loa.web.access.scoping import get_scoped_or_404, scoped
 from loa.web.dispatches.models import Delivery
 from loa.web.publishing import flows as publishing
-from loa.web.reports import flows
-from loa.web.reports.forms import PhotoForm, ReportForm, ReviewForm
+from loa.web.reports import consent, flows
+from loa.web.reports.forms import ConsentForm, PhotoForm, ReportForm, ReviewForm
 from loa.web.reports.models import AUDIENCE_FIELDS, ActivityReport, EvidencePhoto
 from loa.web.reports.photos import PhotoRejected
 
@@ -112,6 +112,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": counts,
         "photos": report.photos.all(),
         "can_edit": can_act_for(request.user, report.unit) and report.is_editable,
+        "can_consent": can_act_for(request.user, report.unit),
         "can_review": can_approve(request.user, report.unit)
         and report.status == ActivityReport.Status.SUBMITTED,
         "photo_form": PhotoForm(),
@@ -212,3 +213,29 @@ def photo_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'inline; filename="anh-minh-chung-{photo.pk}.jpg"'
     return response
+
+
+@staff_required
+def photo_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the consent behind a photo and whether it may be published (internal by default)."""
+    photo = get_scoped_or_404(
+        EvidencePhoto.objects.select_related("report__unit", "consent"), request.user, pk=pk
+    )
+    require(can_act_for(request.user, photo.report.unit))
+    existing = getattr(photo, "consent", None)
+    form = ConsentForm(
+        request.POST or None,
+        instance=existing,
+        initial={"publish": photo.publication == EvidencePhoto.Publication.PUBLISHABLE},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent.record_consent(photo, **data, by=request.user, request=request)
+        except consent.ConsentIncomplete as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã ghi nhận: ảnh {photo.get_publication_display().lower()}.")
+            return redirect("staff:report", pk=photo.report_id)
+    status = 400 if form.errors else 200
+    return render(request, "reports/consent.html", {"form": form, "photo": photo}, status=status)
