@@ -66,3 +66,26 @@ def test_an_administrator_connects_a_page_previews_approves_and_sees_the_post_in
     assert page.input_value("#id_links") == publication.link
     assert page.input_value("#id_kind") == "post"
     _check(page, "publishing-report")
+
+
+def test_a_zalo_oas_plan_previews_each_article_with_its_cover(browser, demo) -> None:  # noqa: F811
+    from loa.web.publishing.flows import connect
+    from loa.web.units.models import OrgUnit
+
+    issuer = OrgUnit.objects.get(name__startswith="Sở Văn hóa")
+    account = connect(
+        unit=issuer,
+        channel="zalo",
+        name="Zalo OA Sở VHTTDL",
+        target_id="4321",
+        tokens={"access_token": "zat-demo-0000000000", "refresh_token": "zrt-demo-0000000000"},
+        second_approval=True,
+        by=None,
+    )
+    page = _sign_in(browser, demo, "quantri")
+    page.goto(f"{demo}/dang-bai/tai-khoan/{account.pk}/ke-hoach/")
+    page.select_option("#cv", index=1)
+    page.get_by_role("button", name="Xem").click()
+    assert page.locator(".zalo-article").count() >= 1
+    assert "zat-demo" not in page.content()
+    _check(page, "publishing-plan-zalo")
