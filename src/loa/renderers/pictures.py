@@ -3,6 +3,8 @@ SVG drawn to PNG by Typst."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import posixpath
 from pathlib import Path
 
@@ -31,5 +33,12 @@ def picture_bytes(root: Path, path: str, *, base: str = "") -> bytes | None:
     if relative.lower().endswith(RASTER):
         return (root / relative).read_bytes()
     if relative.lower().endswith(".svg"):
-        return compile_typst("picture.typ", {"path": "/" + relative}, root=root, format="png", ppi=PPI)[0]
+        source = (root / relative).read_bytes()
+        return _svg_png(root, relative, hashlib.sha256(source).hexdigest())
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _svg_png(root: Path, relative: str, digest: str) -> bytes:
+    """Return an SVG drawn to PNG, once per process and content (`digest` keys the cache)."""
+    return compile_typst("picture.typ", {"path": "/" + relative}, root=root, format="png", ppi=PPI)[0]
