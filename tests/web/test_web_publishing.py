@@ -270,6 +270,10 @@ def test_a_zalo_article_is_created_verified_and_its_rotated_tokens_stay_encrypte
     publication.refresh_from_db()
     assert publication.state == "sent" and publication.upstream_id == zalo.articles[0].id
     assert zalo.refreshes == 1
+    second = flows.plan(account, world["dispatch"])[1].topic  # the stored pair is the refreshed one
+    later = flows.create(account, world["dispatch"], topic=second, when=None, photos=[], by=None)
+    assert flows.approve(later, by=world["users"]["admin"]).state == "sent"
+    assert zalo.refreshes == 1 and zalo.reused == 0
     outbox = (flows.outbox_folder(account) / "outbox.sqlite3").read_bytes()
     assert zalo.access_token.encode() not in outbox and zalo.refresh_token.encode() not in outbox
 
