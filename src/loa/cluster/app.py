@@ -96,14 +96,15 @@ class Cluster:
         """Put one job on the queue."""
         self.app.send_task(task, args=[order], queue=self.settings.queue)
 
-    def workers(self, timeout: float = 2.0) -> list[str]:
-        """Return the names of the workers that answer a ping."""
-        return sorted(name for answer in self.app.control.ping(timeout=timeout) for name in answer)
+    def workers(self, timeout: float = 2.0, *, limit: int | None = None) -> list[str]:
+        """Return the names of the workers that answer a ping (waiting for `limit` answers at most)."""
+        answers = self.app.control.ping(timeout=timeout, limit=limit)
+        return sorted(name for answer in answers for name in answer)
 
     def require_workers(self) -> None:
         """Raise unless at least one worker answers: otherwise the build would wait forever."""
         try:
-            found = self.workers()
+            found = self.workers(limit=1)
         except Exception as exc:  # kombu's connection errors differ by broker
             raise BuildError(f"không kết nối được broker {_safe(self.settings.broker_url)}: {exc}") from None
         if not found:
