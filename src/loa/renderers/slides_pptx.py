@@ -12,6 +12,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Pt
@@ -61,6 +62,7 @@ class SlidesPptxRenderer(DeckRenderer):
 def deck_pptx(campaign: m.Campaign, deck: Deck) -> bytes:
     """Return the bytes of a deck as a PPTX file that repeats byte for byte."""
     presentation = Presentation()
+    _counted_partnames(presentation.part.package)
     presentation.slide_width, presentation.slide_height = _emu(SLIDE_W), _emu(SLIDE_H)
     _theme_fonts(presentation, FAMILY)
     pictures: dict[str, bytes | None] = {}
@@ -70,6 +72,24 @@ def deck_pptx(campaign: m.Campaign, deck: Deck) -> bytes:
     raw = io.BytesIO()
     presentation.save(raw)
     return fixed_zip(raw.getvalue(), when=campaign.period.start)
+
+
+def _counted_partnames(package: Any) -> None:
+    """Give the package a next_partname that counts instead of walking every part per call.
+
+    python-pptx finds a new notes slide's name by walking the whole package each time, which makes a
+    deck quadratic in its slides. Names come out the same: the lowest free number of the template.
+    """
+    taken = {str(part.partname) for part in package.iter_parts()}
+
+    def next_partname(template: str) -> PackURI:
+        number = 1
+        while template % number in taken:
+            number += 1
+        taken.add(template % number)
+        return PackURI(template % number)
+
+    package.next_partname = next_partname
 
 
 def _emu(value: float) -> Emu:
