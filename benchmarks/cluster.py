@@ -80,6 +80,21 @@ def on_celery(work: Path, units: Path, count: int, broker: str) -> dict[str, obj
         for process in started:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        forget(env)
+
+
+def forget(env: dict[str, str]) -> None:
+    """Delete the run's keys from Redis (its namespace and queue) and its queue from RabbitMQ."""
+    import redis
+    from kombu import Connection
+
+    queue, client = env["LOA_QUEUE"], redis.Redis.from_url(env["LOA_REDIS_URL"])
+    for key in client.scan_iter(f"loa:{queue}:*"):
+        client.delete(key)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    if env["LOA_BROKER_URL"].startswith("amqp"):
+        with Connection(env["LOA_BROKER_URL"]) as connection:
+            connection.default_channel.queue_delete(queue)
 
 
 def start_worker(work: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -165,7 +165,9 @@ def forget(place: Place) -> None:
     ledger = Cluster(place.settings).ledger
     for key in ledger.redis.scan_iter(f"loa:{place.queue}:*"):
         ledger.redis.delete(key)
-    ledger.redis.delete(place.queue)
+    ledger.redis.delete(
+        place.queue, f"_kombu.binding.{place.queue}", f"_kombu.binding_permanent.{place.queue}"
+    )
     for tag, message in ledger.redis.hgetall("unacked").items():  # a killed worker's, on Redis
         if place.queue in message:
             ledger.redis.hdel("unacked", tag)
