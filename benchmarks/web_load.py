@@ -40,6 +40,8 @@ import httpx  # noqa: E402
 import web_stack  # noqa: E402
 from results import machine, write_section  # noqa: E402
 
+from loa.web import gunicorn_conf  # noqa: E402
+
 CAMPAIGN = HERE.parent / "campaigns" / "bao-ve-tre-em"
 QUIZ_CODE = "80-BENCH/6A"
 MAX_IN_FLIGHT = 256
@@ -322,7 +324,12 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=30, help="duration of each case (G15: 600)")
     parser.add_argument("--workers", default="1,2,4", help="gunicorn worker counts to measure")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per worker (1: sync workers; default: gunicorn_conf's)",
+    )
     parser.add_argument("--rate", type=float, default=300, help="quiz submissions offered per second")
     parser.add_argument("--report-clients", type=int, default=8)
     parser.add_argument("--cases", default="quiz,report,portal")
@@ -344,19 +351,20 @@ def main() -> None:
             )
             web_stack.prepare(env)
             for workers in [int(w) for w in args.workers.split(",")]:
+                label = f"{workers} × {args.threads or gunicorn_conf.threads} threads"
                 with web_stack.web_server(env, workers=workers, threads=args.threads) as server:
                     if "quiz" in cases:
                         sample, check = quiz_case(
                             server.url, database_url, rate=args.rate, seconds=args.seconds
                         )
-                        rows.append(row("quiz API", str(workers), f"{args.rate:.0f}/s", sample, check))
+                        rows.append(row("quiz API", label, f"{args.rate:.0f}/s", sample, check))
                         print(rows[-1], flush=True)
                     if "report" in cases:
                         clients = args.report_clients
                         sample, check = report_case(
                             server.url, database_url, clients=clients, seconds=args.seconds
                         )
-                        rows.append(row("report form", str(workers), f"{clients} clients", sample, check))
+                        rows.append(row("report form", label, f"{clients} clients", sample, check))
                         print(rows[-1], flush=True)
         if "portal" in cases:
             site = args.portal or build_portal(Path(scratch) / "site")
@@ -370,7 +378,7 @@ def main() -> None:
 
 def report(rows: list[str], args: argparse.Namespace) -> str:
     command = f".venv/bin/python benchmarks/web_load.py --seconds {args.seconds:g} --workers {args.workers}"
-    if args.threads != 1:
+    if args.threads is not None:
         command += f" --threads {args.threads}"
     return "\n".join(
         [

@@ -208,25 +208,15 @@ class WebServer:
 
 @contextlib.contextmanager
 def web_server(
-    env: dict[str, str], *, workers: int, threads: int = 1, ready_within: float = 40
+    env: dict[str, str], *, workers: int, threads: int | None = None, ready_within: float = 40
 ) -> Iterator[WebServer]:
     """Run `loa web serve --workers N` on a free loopback port until the block ends; stop it always."""
     port = free_port()
     log = Path(env["LOA_DATA_DIR"]) / f"gunicorn-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    command = [
-        LOA,
-        "web",
-        "serve",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
-    if threads > 1:
-        command += ["--worker-class", "gthread"]
+    command = [LOA, "web", "serve", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if threads is not None:  # else the deployment's default (loa.web.gunicorn_conf)
+        command += ["--threads", str(threads), "--worker-class", "gthread" if threads > 1 else "sync"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = WebServer(f"http://127.0.0.1:{port}", process, log)

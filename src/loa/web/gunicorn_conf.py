@@ -5,7 +5,7 @@
 
 LOA_WEB_BIND     address to listen on (default 127.0.0.1:8001; a reverse proxy faces the world)
 LOA_WEB_WORKERS  worker processes (default 2 × cores + 1)
-LOA_WEB_THREADS  threads per worker (default 1: plain sync workers; more: gthread workers)
+LOA_WEB_THREADS  threads per worker (default 4, gthread workers; 1: plain sync workers)
 LOA_WEB_ACCESS_LOG  "-" to log each request to standard output (default: off; the proxy logs them)
 """
 
@@ -15,7 +15,9 @@ import os
 
 bind = os.environ.get("LOA_WEB_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("LOA_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
-threads = int(os.environ.get("LOA_WEB_THREADS") or 1)
+# Threads, because a request mostly waits (the database's commit, Redis): with 4 threads 2 workers
+# took 300 quiz results/s where 2 sync workers took under 100 (benchmarks/web_load.py).
+threads = int(os.environ.get("LOA_WEB_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30  # a request stuck longer than this (a hung backend) costs its worker, which is replaced
 graceful_timeout = 20
