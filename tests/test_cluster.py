@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,9 +27,12 @@ from fakes.graph import FakeGraph
 from fakes.zalo import FakeZalo
 from loa.build import build
 from loa.cluster.app import Cluster
+from loa.cluster.lease import Ledger, holder
 from loa.cluster.orders import PublishOrder
+from loa.cluster.store import Store
 from loa.config import Settings
 from loa.errors import BuildError
+from loa.renderers.base import Artifact
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, loa_executable, run_loa, tree_digest
 from test_publish_cli import platform_env
 
@@ -237,6 +240,53 @@ def test_loa_yaml_refuses_a_broker_url_with_a_password(loa_in_process, tmp_path:
     )
     run = loa_in_process("check", ROOTS / "minimal")
     assert run.returncode == 1 and "LOA_BROKER_URL" in run.stderr and "mat-khau" not in run.stderr
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
+    place = create_place(tmp_path, lease=2)
+    yield Cluster(place.settings).ledger
+    forget(place)
+
+
+def test_the_store_keeps_one_entry_per_job_however_often_it_is_written(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    artifact = Artifact("a/b.txt", "Bảo vệ trẻ em".encode(), "drill", "txt", "text/plain", topic="t")
+    assert store.put("ab" * 32, [artifact]) is True
+    assert store.put("ab" * 32, [replace(artifact, data=b"second copy")]) is False
+    assert store.entries() == ["ab" * 32] and store.load("ab" * 32) == [artifact]
+    assert not any((tmp_path / "tmp").iterdir()), "the losing copy is removed"
+
+
+def test_a_second_copy_of_a_running_job_finds_its_lease_taken(ledger: Ledger) -> None:
+    with ledger.lease("job") as first, ledger.lease("job") as second:
+        assert (first, second) == (True, False)
+        assert ledger.abandoned(["job"]) == []
+        assert ledger.finish("job", {"artifacts": 1}) and not ledger.finish("job", {"artifacts": 2})
+    assert ledger.abandoned(["job"]) == [], "finished, not abandoned"
+    assert ledger.result("job") == {"artifacts": 1}
+
+
+def test_a_job_whose_worker_died_is_abandoned_once_its_lease_lapses(ledger: Ledger) -> None:
+    assert ledger._acquire("job", "another-machine:1")
+    assert ledger.abandoned(["job"]) == []
+    time.sleep(2.2)
+    assert ledger.abandoned(["job"]) == ["job"]
+    ledger.forget_start("job")
+    assert ledger.abandoned(["job"]) == []
+
+
+def test_a_lease_held_by_a_dead_process_of_this_machine_is_taken_over_at_once(ledger: Ledger) -> None:
+    assert ledger._acquire("job", f"{socket.gethostname()}:{dead_pid()}")
+    with ledger.lease("job") as held:
+        assert held
+        assert ledger.redis.get(ledger.key("lease", "job")) == holder()
 
 
 @pytest.fixture(scope="module")
