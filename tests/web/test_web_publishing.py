@@ -170,6 +170,8 @@ def test_approving_publishes_through_the_outbox_and_the_log_links_the_post(clien
     publication.refresh_from_db()
     assert publication.state == "sent" and len(graph.posts) == 1
     assert publication.link == f"https://www.facebook.com/{graph.posts[0].id}"
+    actions = list(AuditEvent.objects.filter(object_type="publication").values_list("action", flat=True))
+    assert sorted(actions) == ["publishing.post.approved", "publishing.post.created", "publishing.post.sent"]
     log = client.get(reverse("publishing:index")).content.decode()
     assert publication.link in log and "Đã đăng" in log
     client.post(reverse("publishing:post-send", args=[publication.pk]))  # a second click

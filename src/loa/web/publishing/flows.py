@@ -256,6 +256,7 @@ def deliver(publication: Publication, *, now: datetime | None = None) -> Publica
     """Send an approved post through the outbox (at most once, ever) and record what happened."""
     if publication.is_awaiting_approval:
         raise PublishingError("Bài chưa được duyệt đủ.")
+    before = publication.state
     try:
         post, record = _send(publication, now)
     except (PublishError, PublishingError) as exc:
@@ -263,6 +264,12 @@ def deliver(publication: Publication, *, now: datetime | None = None) -> Publica
     else:
         _apply(publication, post, record)
     publication.save()
+    if publication.state != before and publication.state in (
+        Publication.State.SENT,
+        Publication.State.FAILED,
+    ):
+        label = Publication.State(publication.state).label
+        _record(None, f"publishing.post.{publication.state}", publication, f"{label}: {publication}", None)
     return publication
 
 
