@@ -209,3 +209,32 @@ def test_the_learning_tally_plus_live_results_equals_counting_every_result(seede
     learning.fold(now=timezone.now() + timedelta(hours=2))
     assert learning.learning_rows(user) == expected()
     assert LearningTally.objects.filter(code=f"{school.code}/9A").get().results == 40
+
+
+def test_cached_figures_change_as_soon_as_a_report_or_an_acknowledgement_comes_in(client, tree) -> None:
+    from loa.web.dispatches import flows as dispatch_flows
+
+    dispatch = create_dispatch(tree.issuer, units=[tree.school_long_an, tree.school_tan_an])
+    leader = create_user("lanhdao", role=Role.LEADER, unit=tree.tay_ninh)
+    sign_in(client, leader)
+    url = f"/chi-so/?cv={dispatch.pk}"
+    before = client.get(url).context
+    assert before["reporting"] == ind.Rate(0, 2) and before["acknowledged"] == ind.Rate(0, 2)
+    assert client.get(url).context["reporting"] == ind.Rate(0, 2)  # served again, from the cache
+    delivery = dispatch.deliveries.get(unit=tree.school_long_an)
+    flows.submit(create_report(delivery, children_11_15=12), by=None)
+    after = client.get(url).context
+    assert after["reporting"] == ind.Rate(1, 2) and after["reach_total"] == 12
+    dispatch_flows.acknowledge(delivery, by=leader)
+    assert client.get(url).context["acknowledged"] == ind.Rate(1, 2)
+
+
+def test_users_of_different_subtrees_never_share_cached_figures(client, tree) -> None:
+    dispatch = create_dispatch(tree.issuer, units=[tree.school_long_an, tree.school_tan_an])
+    flows.submit(create_report(dispatch.deliveries.get(unit=tree.school_tan_an), parents=7), by=None)
+    sign_in(client, create_user("tinh", role=Role.LEADER, unit=tree.tay_ninh))
+    assert client.get(f"/chi-so/?cv={dispatch.pk}").context["recipients"] == 2
+    sign_in(client, create_user("phuong", role=Role.LEADER, unit=tree.long_an))
+    page = client.get(f"/chi-so/?cv={dispatch.pk}")
+    assert page.context["recipients"] == 1 and page.context["reach_total"] == 0
+    assert "Trường THCS Tân An" not in page.content.decode()

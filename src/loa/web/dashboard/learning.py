@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 
 from loa.web.access.scoping import scoped
 from loa.web.dashboard.indicators import LearningRow, Rate
@@ -26,32 +26,38 @@ BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
 Key = tuple[str, str]
 
 
-def fold(*, now: datetime | None = None) -> datetime:
-    """Fold the results received before `now - LAG` into the tally; return the time up to which it holds."""
+def fold(*, now: datetime | None = None) -> LearningWatermark:
+    """Fold the results received before `now - LAG` into the tally; return the watermark (results
+    received at or after `folded_until`, from id `live_from_id` on, are read live)."""
     from django.utils import timezone
 
     cutoff = (now or timezone.now()) - LAG
     mark = LearningWatermark.objects.filter(pk=1).first()
     if mark is not None and cutoff - mark.folded_until < EVERY:
-        return mark.folded_until
+        return mark
     with transaction.atomic():
         mark, _ = LearningWatermark.objects.select_for_update().get_or_create(
             pk=1, defaults={"folded_until": BEGINNING}
         )
         if cutoff <= mark.folded_until:
-            return mark.folded_until
+            return mark
         new = _sums(QuizResult.objects.filter(received_at__gte=mark.folded_until, received_at__lt=cutoff))
         _add(new)
-        mark.folded_until = cutoff
-        mark.save(update_fields=["folded_until"])
-    return cutoff
+        recent = QuizResult.objects.filter(received_at__gte=cutoff).aggregate(first=Min("pk"))["first"]
+        last = QuizResult.objects.aggregate(last=Max("pk"))["last"] or 0
+        mark.folded_until, mark.live_from_id = cutoff, recent if recent is not None else last + 1
+        mark.save(update_fields=["folded_until", "live_from_id"])
+    return mark
 
 
 def learning_rows(user: Any, focus: OrgUnit | None = None, *, limit: int = 50) -> list[LearningRow]:
     """Return the codes with the most results in the user's subtree (under `focus`), tally plus live."""
-    until = fold()
+    mark = fold()
     under = {"unit__path__startswith": focus.path} if focus is not None else {}
-    live = _sums(scoped(QuizResult.objects.filter(received_at__gte=until, **under), user))
+    unfolded = QuizResult.objects.filter(
+        pk__gte=mark.live_from_id, received_at__gte=mark.folded_until, **under
+    )
+    live = _sums(scoped(unfolded, user))
     tallies = scoped(LearningTally.objects.filter(**under), user)
     rows = {
         (t.code, t.quiz): [t.results, t.score, t.answers]

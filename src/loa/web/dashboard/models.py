@@ -29,6 +29,7 @@ class RecipientProgress(models.Model):
     parents = models.PositiveBigIntegerField(default=0)
     teachers = models.PositiveBigIntegerField(default=0)
     others = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # the dashboard cache's fingerprint
 
     class Meta:
         verbose_name = "tiến độ đơn vị nhận"
@@ -69,3 +70,6 @@ class LearningWatermark(models.Model):
     """The one row saying up to when quiz results have been folded into LearningTally."""
 
     folded_until = models.DateTimeField()
+    # The smallest id of the results not folded when the fold ran: the live part starts there, so
+    # reading it is a range scan of the primary key.
+    live_from_id = models.BigIntegerField(default=0)

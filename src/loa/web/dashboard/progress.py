@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
 
 from loa.web.dashboard.models import RecipientProgress
 from loa.web.dispatches.models import Delivery
@@ -46,7 +47,7 @@ def rebuild(deliveries: Iterable[int] | None = None, *, dispatch_id: int | None 
         RecipientProgress(delivery_id=row.pop("delivery"), **row)
         for row in reports.values("delivery").annotate(**_TOTALS).order_by()
     ]
-    fields = list(_TOTALS)
+    fields = [*_TOTALS, "updated_at"]
     with transaction.atomic():
         RecipientProgress.objects.bulk_create(
             rows,
@@ -65,7 +66,9 @@ def _saved(sender: Any, instance: ActivityReport, **kwargs: Any) -> None:
 def _deleted(sender: Any, instance: ActivityReport, **kwargs: Any) -> None:
     # Only update: while a delivery itself is being deleted, creating its row would break the cascade.
     totals = ActivityReport.objects.filter(delivery_id=instance.delivery_id).aggregate(**_TOTALS)
-    RecipientProgress.objects.filter(delivery_id=instance.delivery_id).update(**totals)
+    RecipientProgress.objects.filter(delivery_id=instance.delivery_id).update(
+        **totals, updated_at=timezone.now()
+    )
 
 
 def connect() -> None:

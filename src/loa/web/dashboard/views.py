@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from loa.web.access.decorators import staff_required
 from loa.web.access.scoping import get_scoped_or_404, membership_of, scope_path, scoped
-from loa.web.dashboard import charts, exports, learning, summary
+from loa.web.dashboard import charts, exports, learning, snapshot, summary
 from loa.web.dashboard import indicators as ind
 from loa.web.dispatches.models import Delivery, Dispatch
 from loa.web.dispatches.views import DOCX
@@ -70,10 +70,20 @@ def _trail(request: HttpRequest, focus: OrgUnit | None) -> list[OrgUnit]:
 def _dispatch_indicators(
     request: HttpRequest, dispatch: Dispatch, today: date, focus: OrgUnit | None
 ) -> dict[str, object]:
-    deliveries = scoped(Delivery.objects.filter(dispatch=dispatch, **_under(request, focus)), request.user)
-    seen = summary.overview(deliveries, dispatch, _root(request, focus))
+    under, root = _under(request, focus), _root(request, focus)
+
+    def count() -> tuple[summary.Overview, list[summary.UnitStatus], list[summary.UnitStatus]]:
+        deliveries = scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
+        seen = summary.overview(deliveries, dispatch, root)
+        by_unit = summary.unit_statuses(deliveries, dispatch, limit=500) if len(seen.areas) <= 1 else []
+        return seen, by_unit, summary.lagging(deliveries, dispatch)
+
+    # What a user sees is the subtree under one path (the focus, else their scope): users who see
+    # the same subtree share the cached figures, and nobody gets another subtree's.
+    seen, by_unit, late = snapshot.remember(
+        dispatch, (scope_path(request.user), under.get("unit__path__startswith"), root and root.pk), count
+    )
     figures, areas = seen.totals, seen.areas
-    by_unit = summary.unit_statuses(deliveries, dispatch, limit=500) if len(areas) <= 1 else []
     return {
         "recipients": figures.recipients,
         "acknowledged": figures.acknowledged,
@@ -85,7 +95,7 @@ def _dispatch_indicators(
         "by_unit": by_unit,
         "reach": figures.reach,
         "reach_total": figures.reach_total,
-        "laggards": [(s, s.days_late(today)) for s in summary.lagging(deliveries, dispatch)],
+        "laggards": [(s, s.days_late(today)) for s in late],
         "export_query": f"?dv={focus.pk}" if focus else "",
         "area_chart": charts.bar_chart(
             [(r.area.name, r.reporting.percent or 0) for r in areas[:15]],
