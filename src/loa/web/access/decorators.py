@@ -1,13 +1,19 @@
-"""`staff_required`: logged in, given a role, and past the second factor when the role needs one."""
+"""`staff_required`: logged in, given a role, and past the second factor when the role needs one.
+
+Every refusal on the way in or out of a staff view is logged on `loa.web.access` (one line: who,
+what, why), so a denial never goes unrecorded.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,6 +22,7 @@ from loa.web.access.rules import role_of
 from loa.web.access.twofactor import confirmed_device, needs_second_factor
 
 View = Callable[..., HttpResponse]
+log = logging.getLogger("loa.web.access")
 
 
 def staff_required(view: View) -> View:
@@ -25,12 +32,33 @@ def staff_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_authenticated:
+            _denied(request, 302, "not signed in")
             return redirect_to_login(request.get_full_path())
         if role_of(user) is None:
+            _denied(request, 403, "no role")
             return render(request, "staff/no_role.html", status=403)
         if needs_second_factor(user) and not user.is_verified():
+            _denied(request, 302, "second factor needed")
             step = "staff:otp-verify" if confirmed_device(user) else "staff:otp-enrol"
             return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            _denied(request, 403, "not allowed for the role")
+            raise
+        except Http404:
+            _denied(request, 404, "missing or outside the subtree")
+            raise
 
     return wrapped
+
+
+def _denied(request: HttpRequest, status: int, reason: str) -> None:
+    log.warning(
+        "denied %s %s: status=%s user=%s reason=%s",
+        request.method,
+        request.path,
+        status,
+        getattr(request.user, "pk", None),
+        reason,
+    )
