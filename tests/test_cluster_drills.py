@@ -27,7 +27,7 @@ from loa.cluster.app import Cluster
 from loa.cluster.executor import CeleryExecutor
 from loa.errors import BuildError
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, tree_digest
-from test_cluster import PLUGIN, Place, create_place, local_build, start_worker, workers
+from test_cluster import PLUGIN, RABBITMQ, REDIS, Place, create_place, local_build, start_worker, workers
 from test_publish_cli import platform_env
 
 RENDER_SECONDS = "3"
@@ -115,11 +115,13 @@ def test_kill_9_of_a_worker_child_mid_render_leaves_exactly_one_artifact_and_one
     assert not any((place.store / "tmp").iterdir())
 
 
+@pytest.mark.parametrize("broker", [REDIS, RABBITMQ], ids=["redis", "rabbitmq"])
 def test_kill_9_of_a_whole_worker_mid_render_is_done_by_a_fresh_worker_within_the_lease_plus_60_s(
-    tmp_path: Path, drill: None
+    tmp_path: Path, drill: None, broker: str
 ) -> None:
-    """G12: parent and children die; Redis would redeliver in minutes, the sweeper re-sends at once."""
-    place = create_place(tmp_path, lease=5)
+    """G12: parent and children die. Redis would redeliver in minutes: the sweeper re-sends once the
+    lease lapses. RabbitMQ redelivers when the connection drops: the fresh worker takes over the lease."""
+    place = create_place(tmp_path, broker, lease=5)
     with workers(place, tmp_path, env={"LOA_DRILL_SECONDS": RENDER_SECONDS}) as started:
         executor, job = drill_build(place, tmp_path / "celery")
         wait_for("a render to start", lambda: lease_holder(place))
@@ -136,9 +138,10 @@ def test_kill_9_of_a_whole_worker_mid_render_is_done_by_a_fresh_worker_within_th
             "runs": [cluster.ledger.runs(k) for k in keys],
             "resent": executor.resent,
         }
-    print("G12", report)
+    print("G12", broker.split(":")[0], report)
     assert seconds <= place.lease + 60
-    assert report["artifacts"] == 1 and report["runs"] == [1] and report["resent"] == 1
+    assert report["artifacts"] == 1 and report["runs"] == [1]
+    assert report["resent"] == 1 if broker == REDIS else report["resent"] <= 1, "the sweeper re-sent it once"
     assert (tmp_path / "celery" / "manifest.json").is_file()
 
 

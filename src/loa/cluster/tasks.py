@@ -48,6 +48,7 @@ def render(order: dict[str, Any]) -> str:
 
 
 def run_render(order: RenderOrder, here: Cluster) -> str:
+    """Render a job under its lease unless it is done or running elsewhere; record the outcome."""
     store, ledger = order.store(), here.ledger
     if store.has(order.key):
         return "done already"
@@ -75,6 +76,7 @@ def publish(order: dict[str, Any]) -> str:
 
 
 def run_publish(order: PublishOrder, here: Cluster) -> str:
+    """Publish under the order's lease unless another copy did or does; record the rows."""
     ledger = here.ledger
     if ledger.result(order.key) is not None:
         return "done already"
