@@ -349,9 +349,12 @@ def worker(
     ] = False,
 ) -> None:
     """Chạy một worker Celery nhận việc tạo sản phẩm và đăng bài (LOA_EXECUTOR=celery, LOA_BROKER_URL)."""
-    from loa.cluster.worker import run_worker  # Celery loads only for this command
-    from loa.executors import default_workers
+    from loa.executors import CLUSTER_MISSING, default_workers
 
+    try:
+        from loa.cluster.worker import run_worker  # Celery loads only for this command
+    except ImportError:
+        raise LoaError(CLUSTER_MISSING) from None
     settings = load_settings()
     run_worker(settings, concurrency=concurrency or settings.workers or default_workers(), beat=beat)
 

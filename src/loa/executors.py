@@ -11,12 +11,13 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from loa import model as m
-from loa.errors import BuildError, LoaError
+from loa.errors import BuildError, ConfigError, LoaError
 from loa.renderers.base import Artifact, Job, Renderer, available_renderers
 
 if TYPE_CHECKING:
     from loa.config import Settings
 
+CLUSTER_MISSING = "chưa cài Celery và redis-py — cài bằng: pip install 'loa[cluster]'"
 POOL_THRESHOLD = 24
 """Below this many jobs, starting worker processes costs more than it saves."""
 
@@ -49,8 +50,10 @@ class LocalExecutor:
 def executor_for(settings: Settings, *, workers: int = 0) -> Executor:
     """Return the executor the settings choose: local, or Celery workers."""
     if settings.executor == "celery":
-        from loa.cluster.executor import CeleryExecutor  # Celery loads only when chosen
-
+        try:
+            from loa.cluster.executor import CeleryExecutor  # Celery loads only when chosen
+        except ImportError as exc:
+            raise ConfigError(f"LOA_EXECUTOR=celery: {CLUSTER_MISSING} (thiếu {exc.name})") from None
         return CeleryExecutor(settings)
     return LocalExecutor(workers or settings.workers)
 
