@@ -106,3 +106,27 @@ def test_load_units_command_reports_what_it_loaded(capsys) -> None:
 def test_unit_is_created_with_a_path_even_without_a_parent() -> None:
     unit = create_unit("99", "Tỉnh Thử", UnitKind.PROVINCE)
     assert unit.path == f"/{unit.pk}/" and unit.depth == 1
+
+
+def test_communes_whose_short_code_equals_a_provinces_stay_apart() -> None:
+    """Phường Ba Đình (Hà Nội) has statistics code 4, as Tỉnh Cao Bằng does: five digits keep them apart."""
+    load_divisions(communes_of={"1", "4"})
+    cao_bang = OrgUnit.objects.get(code="4")
+    assert cao_bang.kind == UnitKind.PROVINCE and cao_bang.name == "Tỉnh Cao Bằng" and cao_bang.parent is None
+    ba_dinh = OrgUnit.objects.get(code="00004")
+    assert ba_dinh.name == "Phường Ba Đình" and ba_dinh.parent.code == "1"
+    assert OrgUnit.objects.filter(parent=cao_bang).count() == len(
+        next(p for p in official_divisions() if p.code == "4").communes
+    )
+
+
+def test_communes_loaded_with_short_codes_take_the_five_digit_code(db) -> None:
+    load_divisions(communes_of=set())
+    ha_noi = OrgUnit.objects.get(code="1")
+    first = next(p for p in official_divisions() if p.code == "1").communes[0]
+    short = str(int(first.code))
+    assert short != first.code  # "70" for Phường Hoàn Kiếm, "00070" now
+    old = OrgUnit.objects.create(code=short, name=first.name, kind=first.kind, parent=ha_noi)
+    load_divisions(communes_of={"1"})
+    old.refresh_from_db()
+    assert old.code == first.code and OrgUnit.objects.filter(name=first.name, parent=ha_noi).count() == 1

@@ -174,8 +174,7 @@ def _units(sizes: Sizes, rng: random.Random) -> list[_Unit]:
         for suffix, name, kind in PROVINCE_BODIES:
             add(f"{division.code}-{suffix}", f"{name} {short}", kind, province)
     communes = _spread([[(c, p) for c in d.communes] for d, p in by_province], sizes.communes)
-    # Communes carry the five-digit statistics code ("00004"), so they never collide with a province.
-    placed = [add(f"{int(c.code):05d}", c.name, c.kind, parent) for c, parent in communes]
+    placed = [add(c.code, c.name, c.kind, parent) for c, parent in communes]
     budget = max(0, sizes.units - len(made))
     for round_ in range(len(COMMUNE_BODIES)):
         suffix, name, kind, level = COMMUNE_BODIES[round_]

@@ -42,11 +42,18 @@ def official_divisions() -> list[Division]:
             name=_province_name(p["name"], p["division_type"]),
             kind=KIND_OF_DIVISION[p["division_type"]],
             communes=tuple(
-                Division(str(w["code"]), w["name"], KIND_OF_DIVISION[w["division_type"]]) for w in p["wards"]
+                Division(commune_code(w["code"]), w["name"], KIND_OF_DIVISION[w["division_type"]])
+                for w in p["wards"]
             ),
         )
         for p in raw
     ]
+
+
+def commune_code(code: object) -> str:
+    """Return the five-digit statistics code of a commune ("00004"): written short, a commune's code
+    can equal a province's (Phường Ba Đình 4, Tỉnh Cao Bằng 4)."""
+    return f"{int(str(code)):05d}"
 
 
 def _province_name(name: str, division_type: str) -> str:
@@ -72,6 +79,12 @@ def load_divisions(*, communes_of: set[str] | None = None) -> tuple[int, int]:
 
 def _upsert(division: Division, *, parent: OrgUnit | None) -> tuple[OrgUnit, bool]:
     unit = OrgUnit.objects.filter(code=division.code).first()
+    if unit is None and parent is not None:  # loaded before codes had five digits: take it over
+        short = str(int(division.code))
+        unit = OrgUnit.objects.filter(code=short, parent=parent, kind=division.kind).first()
+        if unit is not None:
+            unit.code = division.code
+            unit.save(update_fields=["code"])
     if unit is None:
         unit = OrgUnit.objects.create(
             code=division.code,
