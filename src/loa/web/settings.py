@@ -194,6 +194,8 @@ FILE_UPLOAD_HANDLERS = [
 LOA_PHOTO_MAX_BYTES = int(os.environ.get("LOA_PHOTO_MAX_BYTES", str(12 * 1024 * 1024)))
 # Evidence photos are deleted (with their thumbnails) this many days after upload: purge_evidence.
 LOA_EVIDENCE_RETENTION_DAYS = int(os.environ.get("LOA_EVIDENCE_RETENTION_DAYS", "365"))
+# Dashboard figures are cached under a fingerprint of the data (never stale); this bounds their life.
+LOA_DASHBOARD_CACHE_SECONDS = int(os.environ.get("LOA_DASHBOARD_CACHE_SECONDS", "600"))
 
 # Quiz results API: origins of the portal allowed to call it, and the per-client token bucket.
 LOA_QUIZ_CORS_ORIGINS = [
