@@ -167,6 +167,13 @@ def _report_form(token: str, held_on: str) -> dict[str, object]:
     }
 
 
+def _sign_in_for_replay(client: httpx.Client) -> bool:
+    page = client.get("/dang-nhap/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    form = {"csrfmiddlewaretoken": csrf[1], "username": "thcs.longan", "password": web_stack.PASSWORD}
+    return client.post("/dang-nhap/", data=form).status_code == 302
+
+
 def _db(database_url: str):
     import psycopg
 
@@ -244,6 +251,18 @@ def test_submissions_survive_postgresql_and_redis_restarts(stack) -> None:
                 for i in list(quiz.accepted)[:200]
             ]
         assert set(replays) == {200}
+        token, pk = next(iter(reports.accepted.items()))
+        with httpx.Client(base_url=server.url) as client:  # the same report form, sent again
+            assert _sign_in_for_replay(client)
+            again = client.post(
+                f"/nhan/{delivery}/bao-cao-moi/",
+                data=_report_form(token, held_on.isoformat()),
+                headers={"X-CSRFToken": client.cookies.get("csrftoken", "")},
+            )
+        assert again.status_code == 302 and again.headers["location"] == f"/bao-cao/{pk}/"
+        assert db.execute(
+            "SELECT count(*) FROM reports_activityreport WHERE client_token IS NOT NULL"
+        ).fetchone() == (len(reports.accepted),)
         assert db.execute("SELECT count(*) FROM quiz_quizresult WHERE code = '80-DRILL/6A'").fetchone() == (
             len(quiz.accepted),
         )

@@ -178,3 +178,23 @@ def test_a_report_form_sent_again_makes_no_second_report(client, tree) -> None:
     assert str(report.client_token) == token[1]
     assert client.post(url, _report_form(delivery, str(uuid.uuid4()))).status_code == 302  # a new form
     assert ActivityReport.objects.count() == 2
+
+
+def test_a_session_lost_to_a_database_outage_is_a_503_not_a_400(rf) -> None:
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.exceptions import SessionInterrupted
+
+    try:  # how SessionMiddleware reports a session save that met a dead connection (the context chain)
+        try:
+            try:
+                raise OperationalError("terminating connection due to administrator command")
+            except OperationalError:
+                raise UpdateError from None
+        except UpdateError:
+            raise SessionInterrupted("The request's session was deleted") from None
+    except SessionInterrupted as exc:
+        interrupted = exc
+    response = health.bad_request(rf.post("/nhan/1/bao-cao-moi/"), interrupted)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    plain = health.bad_request(rf.post("/nhan/1/bao-cao-moi/"), SessionInterrupted("logged out elsewhere"))
+    assert plain.status_code == 400

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
 log = logging.getLogger("loa.web.health")
@@ -78,7 +79,16 @@ _CHECKS = (("database", _database), ("migrations", _migrations), ("redis", _redi
 
 
 def is_outage(exc: BaseException | None) -> bool:
-    """Whether an exception means a backing service (database, Redis) is unreachable, not a bug."""
+    """Whether an exception, or one it was raised from, means a backing service is unreachable."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if _is_outage_error(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _is_outage_error(exc: BaseException) -> bool:
     if isinstance(exc, DatabaseError):
         from django.db import InterfaceError, OperationalError
 
@@ -95,6 +105,19 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     """handler500: while the database or Redis is down, a short 503 asking to retry, not an error page."""
     if not is_outage(sys.exc_info()[1]):
         return django_server_error(request, template_name)
+    return service_unavailable(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception, template_name: str = "400.html") -> HttpResponse:
+    """handler400: a session that could not be saved because the database went away is an outage too
+    (Django reports it as SessionInterrupted, a 400)."""
+    if not is_outage(exception):
+        return django_bad_request(request, exception, template_name)
+    return service_unavailable(request)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON for the API, a short page for people."""
     if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
         response: HttpResponse = JsonResponse(
             {"error": "Hệ thống đang tạm gián đoạn, vui lòng thử lại sau ít giây."}, status=503

@@ -65,3 +65,4 @@ urlpatterns = [
 ]
 
 handler500 = health.server_error  # a database or Redis outage answers 503 "retry", not an error page
+handler400 = health.bad_request  # also when the outage hit while saving the session
