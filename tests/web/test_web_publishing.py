@@ -417,3 +417,55 @@ def test_the_token_key_file_is_readable_by_its_owner_only(world) -> None:
         from django.conf import settings
 
         assert (Path(settings.DATA_DIR) / "token_key").stat().st_mode & 0o077 == 0
+
+
+def _redis_or_skip(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("LOA_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"Redis at {url} is unreachable: {exc} (LOA_REQUIRE_SERVICES=1)", pytrace=False)
+        pytest.skip(f"Redis at {url} is unreachable: {exc}")
+
+
+def test_with_celery_approving_queues_the_sending_for_the_workers(
+    world, graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import redis
+
+    url, queue = "redis://127.0.0.1:6379/14", f"loa-web-{os.getpid()}"
+    _redis_or_skip(url)
+    monkeypatch.setenv("LOA_EXECUTOR", "celery")
+    monkeypatch.setenv("LOA_BROKER_URL", url)
+    monkeypatch.setenv("LOA_QUEUE", queue)
+    broker = redis.Redis.from_url(url)
+    try:
+        account = connect_facebook(world, graph)
+        publication = flows.create(
+            account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
+        )
+        flows.approve(publication, by=world["users"]["admin"])
+        publication.refresh_from_db()
+        assert publication.state == "planned" and not graph.posts, "the page did not wait on Facebook"
+        assert broker.llen(queue) == 1, "one loa.web_publish_due task waits for a worker"
+        [sent] = flows.deliver_due()  # what the task runs: loa web publish_due
+        assert sent.state == "sent" and len(graph.posts) == 1
+        assert flows.deliver_due() == [] and len(graph.posts) == 1, "the task delivered twice: no second post"
+    finally:
+        broker.delete(queue)
+
+
+def test_with_celery_but_no_broker_approving_sends_in_the_request(
+    world, graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOA_EXECUTOR", "celery")
+    monkeypatch.setenv("LOA_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    account = connect_facebook(world, graph)
+    publication = flows.create(
+        account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
+    )
+    flows.approve(publication, by=world["users"]["admin"])
+    publication.refresh_from_db()
+    assert publication.state == "sent" and len(graph.posts) == 1

@@ -122,20 +122,31 @@ def _publish_settled(order: PublishOrder) -> list[PlanRow]:
 @app.task(name="loa.reminders")  # type: ignore[untyped-decorator]
 def reminders() -> str:
     """Send today's dispatch reminders: `loa web send_reminders`, idempotent for the day."""
+    return _web_command("send_reminders")
+
+
+@app.task(name="loa.web_publish_due")  # type: ignore[untyped-decorator]
+def web_publish_due() -> str:
+    """Send the web app's approved posts whose time has come: `loa web publish_due`.
+
+    Each post goes through its outbox, which sends it at most once, so a task delivered twice, or
+    running beside the periodic one, is harmless.
+    """
+    return _web_command("publish_due")
+
+
+def _web_command(name: str) -> str:
+    """Run one of the web app's management commands and return what it printed."""
     # Django runs in its own process, as for `loa web`: the core never imports it.
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "loa.web.settings"),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "django", "send_reminders"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-m", "django", name], env=env, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        raise RuntimeError(f"send_reminders exited {done.returncode}: {done.stderr.strip()[-500:]}")
+        raise RuntimeError(f"{name} exited {done.returncode}: {done.stderr.strip()[-500:]}")
     return done.stdout.strip()
 
 

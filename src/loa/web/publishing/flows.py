@@ -8,6 +8,7 @@ from the build's manifest, never from evidence photos, so no photo of a child ca
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,8 @@ from loa.web.dispatches.packs import load_pack
 from loa.web.publishing.models import ChannelAccount, ChannelKind, Publication
 from loa.web.publishing.tokens import readable_with_newest, reseal, seal, token_keys, unseal
 from loa.web.units.models import OrgUnit
+
+log = logging.getLogger("loa.web.publishing")
 
 WEB_POLICY = Policy(max_attempts=3, base_delay=0.5, max_delay=5.0, workers=2)
 """A person waits for the page: a few quick tries, then the post shows as not sent, to try again."""
@@ -247,9 +250,28 @@ def approve(publication: Publication, *, by: Any, request: HttpRequest | None = 
             raise PublishingError("Bài này không còn chờ duyệt.")
         publication.save()
         _record(by, "publishing.post.approved", publication, f"Duyệt bài đăng {publication}", request)
-    if publication.state == Publication.State.PLANNED:
+    if publication.state == Publication.State.PLANNED and not _hand_to_workers():
         deliver(publication)
     return publication
+
+
+def _hand_to_workers() -> bool:
+    """With Celery configured (LOA_EXECUTOR=celery), ask the workers to send what is due, so the
+    page does not wait on Facebook or Zalo; return False to send here (no Celery, or no broker)."""
+    from loa.config import load_settings
+
+    loaded = load_settings()
+    if loaded.executor != "celery":
+        return False
+    try:
+        from loa.cluster.app import Cluster
+
+        cluster = Cluster.from_settings(loaded)
+        cluster.app.send_task("loa.web_publish_due", queue=loaded.queue, retry=False)
+    except Exception:  # no broker now: the outbox makes sending here just as safe
+        log.warning("publishing: could not queue loa.web_publish_due; sending in the request", exc_info=True)
+        return False
+    return True
 
 
 def deliver(publication: Publication, *, now: datetime | None = None) -> Publication:
