@@ -150,6 +150,25 @@ def test_when_redis_is_down_the_database_keeps_the_limit_and_nothing_is_lost(red
     assert RateBucket.objects.count() == 1 and QuizResult.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_readiness_names_redis_when_it_is_configured_and_down(client, settings) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["failing"] == ["redis"]
+
+
 def _report_form(delivery, token: str) -> dict[str, object]:
     return {
         "client_token": token,
