@@ -33,7 +33,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from loa.build import build
+from loa.build import build, select_renderers
 from loa.fonts import font_dir, font_file
 from loa.manifest import product_entry
 from loa.readers import read_campaign
@@ -49,8 +49,6 @@ WIDTH, GAP, CAPTION = 2400, 28, 64
 BACKGROUND, INK, MUTED = (236, 239, 243), (22, 30, 40), (84, 96, 110)
 LIMIT = 600_000
 """Bytes: each sheet is shrunk until its PNG is no larger."""
-SPOKEN = ("video", "bulletin")
-"""Formats rendered for one topic only when the build lacks them: a whole build takes minutes."""
 
 
 class MissingTool(Exception):
@@ -85,7 +83,6 @@ class Build:
     extra: list[dict[str, Any]] = field(default_factory=list)
     _browser: Any = None
     _url: str = ""
-    _office: dict[Path, Path] = field(default_factory=dict)
 
     def products(self, kind: str, fmt: str | None = None) -> list[dict[str, Any]]:
         """Return the manifest entries of a kind (and format), in manifest order."""
@@ -112,32 +109,44 @@ class Build:
         return [Image.open(p).convert("RGB") for p in sorted(self.work.glob(f"{prefix.name}-*.png"))]
 
     def office_pdf(self, document: Path) -> Path:
-        """Return a DOCX or PPTX converted to PDF by LibreOffice, which sees the brand font."""
-        if document not in self._office:
-            self._convert([document])
-        return self._office[document]
-
-    def _convert(self, documents: list[Path]) -> None:
+        """Return a DOCX or PPTX converted to PDF by LibreOffice, which is given the brand font."""
         program = shutil.which("soffice") or shutil.which("libreoffice")
         if program is None:
             raise MissingTool(
                 "LibreOffice is missing: apt-get install libreoffice-impress libreoffice-writer"
             )
-        out, profile = self.work / "office", self.work / "office-profile"
         fonts = self.work / "fonts.conf"
         fonts.write_text(
             '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
             f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{font_dir()}</dir>'
             "</fontconfig>"
         )
-        for document in documents:
-            # Same-named files (tre-6-10.docx of two topics) would overwrite each other in one folder.
-            target = out / str(len(self._office))
-            command = [program, "--headless", f"-env:UserInstallation={profile.as_uri()}"]
-            command += ["--convert-to", "pdf", "--outdir", str(target), str(document)]
-            env = os.environ | {"FONTCONFIG_FILE": str(fonts)}
-            subprocess.run(command, check=True, env=env, capture_output=True, timeout=300)
-            self._office[document] = target / f"{document.stem}.pdf"
+        # One folder per document: the tre-6-10.docx of two topics would overwrite each other.
+        target = self.work / "office" / str(len(list(self.work.glob("office/*"))))
+        profile = f"-env:UserInstallation={(self.work / 'office-profile').as_uri()}"
+        command = [
+            program,
+            "--headless",
+            profile,
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(target),
+            str(document),
+        ]
+        env = os.environ | {"FONTCONFIG_FILE": str(fonts)}
+        subprocess.run(command, check=True, env=env, capture_output=True, timeout=600)
+        return target / f"{document.stem}.pdf"
+
+    def page_tiles(self, pdf: Path, pages: range, caption: str, dpi: int = 60) -> list[Tile]:
+        """Return tiles of a PDF's pages, captioned '<caption> · trang N' when there are several."""
+        images = self.pdf_pages(pdf, pages, dpi)
+        if len(pages) == 1:
+            return [Tile(images[0], caption)]
+        return [
+            Tile(image, f"{caption} · trang {i}" if caption else f"Trang {i}")
+            for i, image in enumerate(images, pages.start)
+        ]
 
     def browser(self) -> Any:
         """Return a headless Chromium, started once."""
@@ -145,8 +154,10 @@ class Build:
             executable = chromium_path()
             if executable is None:
                 raise MissingTool("Chromium is missing: apt-get install chromium (or set LOA_CHROMIUM)")
-            from playwright.sync_api import sync_playwright
-
+            try:
+                from playwright.sync_api import sync_playwright
+            except ImportError:
+                raise MissingTool("Playwright is missing: pip install -e '.[dev]'") from None
             self._browser = launch_chromium(self.stack.enter_context(sync_playwright()), executable)
             self.stack.callback(self._browser.close)
         return self._browser
@@ -190,29 +201,29 @@ class Build:
 
 def slides(b: Build) -> list[Section]:
     """PPTX pages through LibreOffice, and the HTML decks in Chromium."""
-    decks = b.products("slides", "pptx")
-    sections = []
-    for deck, count in zip(decks[:2], (24, 20), strict=False):
-        pages = b.pdf_pages(b.office_pdf(b.file(deck)), range(1, count + 1), dpi=30)
-        tiles = [Tile(p, f"Trang {i}") for i, p in enumerate(pages, 1)]
-        sections.append(Section(f"{b.label(deck)} — PPTX mở bằng LibreOffice", tiles, 190))
+    sections = [
+        Section(
+            f"{b.label(deck)} — PPTX mở bằng LibreOffice", b.page_tiles(pdf, range(1, count + 1), "", 30), 190
+        )
+        for deck, count in zip(b.products("slides", "pptx")[:2], (24, 20), strict=False)
+        if (pdf := b.office_pdf(b.file(deck)))
+    ]
     shots = [
         Tile(
             b.screenshot(f"{deck['path']}#{n}", {"width": 1280, "height": 720}),
             f"{b.label(deck)} · trang {n}",
         )
         for deck in b.products("slides", "html")
-        for n in (1, 4)
+        for n in (1, 2, 4)
     ]
-    return [*sections, Section("Bài trình chiếu HTML trong Chromium", shots, 300)]
+    return [*sections, Section("Bài trình chiếu HTML trong Chromium", shots, 250)]
 
 
 def handouts(b: Build) -> list[Section]:
     """The PDF handouts: the conference deck's first pages and each classroom deck's first page."""
     first, *others = b.products("handout")
-    pages = b.pdf_pages(b.file(first), range(1, 5))
-    tiles = [Tile(p, f"{b.label(first)} · trang {i}") for i, p in enumerate(pages, 1)]
-    tiles += [Tile(b.pdf_pages(b.file(h), range(1, 2))[0], b.label(h)) for h in others]
+    tiles = b.page_tiles(b.file(first), range(1, 5), b.label(first))
+    tiles += [tile for h in others for tile in b.page_tiles(b.file(h), range(1, 2), b.label(h))]
     return [Section("Tài liệu phát tay (PDF)", tiles[:4], 520), Section("", tiles[4:], 520)]
 
 
@@ -220,41 +231,35 @@ def articles(b: Build) -> list[Section]:
     """One topic for a child and for parents: HTML in Chromium, DOCX through LibreOffice, PDF."""
     topic, sections = b.manifest["topics"][0]["id"], []
     for audience in ("tre-6-10", "cha-me"):
-        chosen = [p for p in b.products("article") if (p["topic"], p["audience"]) == (topic, audience)]
-        found = {p["format"]: p for p in chosen}
-        if not found:
-            continue
-        page = b.screenshot(found["html"]["path"], {"width": 900, "height": 1200}, longest=1500)
-        tiles = [Tile(page, "HTML (Chromium), phần đầu")]
-        tiles += [
-            Tile(b.pdf_pages(b.office_pdf(b.file(found["docx"])), range(1, 2))[0], "DOCX (LibreOffice)")
-        ]
-        pdf = b.pdf_pages(b.file(found["pdf"]), range(1, 3))
-        tiles += [Tile(p, f"PDF · trang {i}") for i, p in enumerate(pdf, 1)]
-        sections.append(Section(b.label(found["html"]), tiles, 700))
+        found = {
+            p["format"]: p for p in b.products("article") if (p["topic"], p["audience"]) == (topic, audience)
+        }
+        if found:
+            page = b.screenshot(found["html"]["path"], {"width": 900, "height": 1200}, longest=1500)
+            tiles = [Tile(page, "HTML (Chromium), phần đầu")]
+            tiles += b.page_tiles(b.office_pdf(b.file(found["docx"])), range(1, 2), "DOCX (LibreOffice)")
+            tiles += b.page_tiles(b.file(found["pdf"]), range(1, 3), "PDF")
+            sections.append(Section(b.label(found["html"]), tiles, 700))
     return sections
 
 
 def lessons(b: Build) -> list[Section]:
     """Each lesson plan: the DOCX's first page through LibreOffice and the PDF's first pages."""
-    by_path = {p["path"].rsplit(".", 1)[0]: p for p in b.products("lesson-plan", "docx")}
     sections = []
     for pdf in b.products("lesson-plan", "pdf"):
-        docx = by_path[pdf["path"].rsplit(".", 1)[0]]
-        tiles = [Tile(b.pdf_pages(b.office_pdf(b.file(docx)), range(1, 2))[0], "DOCX (LibreOffice)")]
-        tiles += [Tile(p, f"PDF · trang {i}") for i, p in enumerate(b.pdf_pages(b.file(pdf), range(1, 4)), 1)]
-        sections.append(Section(b.label(pdf), tiles, 520))
+        docx = b.folder / pdf["path"].replace(".pdf", ".docx")
+        tiles = b.page_tiles(b.office_pdf(docx), range(1, 2), "DOCX (LibreOffice)")
+        sections.append(Section(b.label(pdf), tiles + b.page_tiles(b.file(pdf), range(1, 4), "PDF"), 520))
     return sections
 
 
 def quizzes(b: Build) -> list[Section]:
-    """Each printable quiz: the worksheet's first page and its answer key."""
+    """Each printable quiz: the worksheet's first page and its answer key's."""
     keys = {p["audience"]: p for p in b.products("quiz-key")}
-    tiles = []
-    for sheet in b.products("quiz"):
-        tiles.append(Tile(b.pdf_pages(b.file(sheet), range(1, 2))[0], b.label(sheet)))
-        key = keys[sheet["audience"]]
-        tiles.append(Tile(b.pdf_pages(b.file(key), range(1, 2))[0], b.label(key)))
+    pairs = [(sheet, keys[sheet["audience"]]) for sheet in b.products("quiz")]
+    tiles = [
+        tile for pair in pairs for p in pair for tile in b.page_tiles(b.file(p), range(1, 2), b.label(p))
+    ]
     return [Section("Phiếu bài tập và đáp án (PDF, trang đầu)", tiles, 560)]
 
 
@@ -393,53 +398,6 @@ def portal(b: Build) -> list[Section]:
     return sections
 
 
-KINDS: dict[str, Callable[[Build], list[Section]]] = {
-    "slides": slides,
-    "handouts": handouts,
-    "articles": articles,
-    "lessons": lessons,
-    "quizzes": quizzes,
-    "cards": cards,
-    "posters": posters,
-    "infographics": infographics,
-    "social": social,
-    "press-kits": press_kits,
-    "video": video,
-    "bulletin": bulletin,
-    "portal": portal,
-}
-TITLES = {
-    "slides": "Bài trình chiếu",
-    "handouts": "Tài liệu phát tay",
-    "articles": "Bài viết",
-    "lessons": "Giáo án",
-    "quizzes": "Phiếu bài tập",
-    "cards": "Ảnh mạng xã hội",
-    "posters": "Áp phích",
-    "infographics": "Đồ họa thông tin",
-    "social": "Bài đăng Facebook và Zalo",
-    "press-kits": "Bộ tài liệu",
-    "video": "Video",
-    "bulletin": "Bản tin truyền thanh",
-    "portal": "Cổng thông tin",
-}
-FORMATS = {
-    "slides": ["slides-pptx", "slides-html"],
-    "handouts": ["slides-handout"],
-    "articles": ["article-html", "article-docx", "article-pdf"],
-    "lessons": ["lesson-docx", "lesson-pdf"],
-    "quizzes": ["quiz-print"],
-    "cards": ["cards"],
-    "posters": ["posters"],
-    "infographics": ["infographics"],
-    "social": ["cards", "social"],
-    "press-kits": [],  # every format but the spoken ones, as the kits hold them
-    "video": [],
-    "bulletin": [],
-    "portal": ["portal"],
-}
-
-
 def mock_post(header: str, picture: Path, text: str, *, cover: bool = False) -> str:
     """Return the HTML of a post card: the page's name, the text and the picture (or a cover on top)."""
     image = f"<img src='{picture.as_uri()}' style='width:100%;display:block'>"
@@ -478,6 +436,46 @@ def after_dash(product: dict[str, Any]) -> str:
 
 def image_tile(b: Build, product: dict[str, Any], caption: str = "") -> Tile:
     return Tile(Image.open(b.file(product)).convert("RGB"), caption or b.label(product))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A sheet: its title, the formats the build needs for it, and the function that draws it."""
+
+    title: str
+    formats: tuple[str, ...]
+    draw: Callable[[Build], list[Section]]
+
+
+EVERY_FORMAT = (
+    *("article-html", "article-docx", "article-pdf", "cards", "infographics", "lesson-docx", "lesson-pdf"),
+    *(
+        "posters",
+        "quiz-print",
+        "slides-handout",
+        "slides-html",
+        "slides-pptx",
+        "social",
+        "press-kit",
+        "portal",
+    ),
+)
+"""Every format but video and bulletin, which the kits would hold but take minutes to make."""
+KINDS = {
+    "slides": Kind("Bài trình chiếu", ("slides-pptx", "slides-html"), slides),
+    "handouts": Kind("Tài liệu phát tay", ("slides-handout",), handouts),
+    "articles": Kind("Bài viết", ("article-html", "article-docx", "article-pdf"), articles),
+    "lessons": Kind("Giáo án", ("lesson-docx", "lesson-pdf"), lessons),
+    "quizzes": Kind("Phiếu bài tập", ("quiz-print",), quizzes),
+    "cards": Kind("Ảnh mạng xã hội", ("cards",), cards),
+    "posters": Kind("Áp phích", ("posters",), posters),
+    "infographics": Kind("Đồ họa thông tin", ("infographics",), infographics),
+    "social": Kind("Bài đăng Facebook và Zalo", ("cards", "social"), social),
+    "press-kits": Kind("Bộ tài liệu", EVERY_FORMAT, press_kits),
+    "video": Kind("Video", (), video),
+    "bulletin": Kind("Bản tin truyền thanh", (), bulletin),
+    "portal": Kind("Cổng thông tin", ("portal",), portal),
+}
 
 
 # --- layout ---------------------------------------------------------------------------------
@@ -566,21 +564,17 @@ def opened_build(campaign: Path, given: Path | None, kinds: list[str]) -> Iterat
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="loa-gallery-")))
         folder = given or work / "build"
-        if given is None:
-            wanted = {f for k in kinds for f in FORMATS[k]}
-            if "press-kits" in kinds:
-                wanted |= {f for k in FORMATS for f in FORMATS[k]} | {"press-kit"}
-            if wanted:
-                print(f"building {', '.join(sorted(wanted))} …", flush=True)
-                build(campaign, out=folder, formats=sorted(wanted))
+        if given is None and (wanted := {f for k in kinds for f in KINDS[k].formats}):
+            print(f"building {', '.join(sorted(wanted))} …", flush=True)
+            build(campaign, out=folder, formats=sorted(wanted))
         manifest = (
             json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else {}
         )
         manifest.setdefault("products", [])
         b = Build(folder, manifest, work, stack)
-        b.extra = spoken_products(campaign, b, [k for k in kinds if k in SPOKEN])
+        b.extra = spoken_products(campaign, b, kinds)
         if not manifest.get("topics"):
-            b.manifest |= json.loads(json.dumps(campaign_summary(campaign)))
+            b.manifest |= campaign_summary(campaign)
         yield b
 
 
@@ -622,8 +616,6 @@ def campaign_summary(campaign: Path) -> dict[str, Any]:
 
 def print_times(campaign: Path) -> None:
     """Print the CPU time of each visual job (cards, posters, infographics) and of each topic."""
-    from loa.build import select_renderers
-
     model, _ = read_campaign(campaign)
     per_topic: dict[str, float] = defaultdict(float)
     for renderer in select_renderers(["cards", "posters", "infographics"]):
@@ -658,7 +650,7 @@ def main() -> None:
         for kind in kinds:
             start = time.monotonic()
             try:
-                sections = [s for s in KINDS[kind](b) if s.tiles]
+                sections = [s for s in KINDS[kind].draw(b) if s.tiles]
             except MissingTool as missing:
                 print(f"skipping {kind}.png: {missing}")
                 continue
@@ -666,7 +658,7 @@ def main() -> None:
                 print(f"skipping {kind}.png: the build has no such products")
                 continue
             path = args.out / f"{kind}.png"
-            save_small(contact_sheet(TITLES[kind], subtitle, sections), path)
+            save_small(contact_sheet(KINDS[kind].title, subtitle, sections), path)
             print(f"{path} {path.stat().st_size // 1000} KB ({time.monotonic() - start:.0f} s)", flush=True)
     if args.times:
         print_times(args.campaign)
