@@ -85,8 +85,18 @@ def take_token(key: str, *, now: float | None = None) -> float:
         try:
             return _take_from_redis(key, now)
         except Exception as exc:  # Redis down or restarting: the database keeps the limit meanwhile
-            log.warning("quiz rate limit falls back to the database: %s", exc)
+            _warn_once_a_minute(exc, now)
     return _take_from_database(key, now)
+
+
+_last_warning = 0.0
+
+
+def _warn_once_a_minute(exc: Exception, now: float) -> None:
+    global _last_warning
+    if now - _last_warning >= 60:  # an outage means hundreds of requests a second: one line is enough
+        _last_warning = now
+        log.warning("quiz rate limit falls back to the database while Redis fails: %s", exc)
 
 
 _script: Any = None
