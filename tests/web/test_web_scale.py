@@ -238,3 +238,23 @@ def test_users_of_different_subtrees_never_share_cached_figures(client, tree) ->
     page = client.get(f"/chi-so/?cv={dispatch.pk}")
     assert page.context["recipients"] == 1 and page.context["reach_total"] == 0
     assert "Trường THCS Tân An" not in page.content.decode()
+
+
+def test_units_deep_in_the_tree_count_in_their_commune(tree) -> None:
+    from factories import create_unit
+
+    club = create_unit("27700-THCS-CLB", "Câu lạc bộ An toàn mạng", UnitKind.OTHER, tree.school_long_an)
+    dispatch = create_dispatch(
+        tree.issuer, units=[club, tree.school_long_an, tree.education, tree.school_tan_an]
+    )
+    flows.submit(create_report(dispatch.deliveries.get(unit=club), others=3), by=None)
+    deliveries = Delivery.objects.filter(dispatch=dispatch)
+    rows = {
+        r.area.name: (r.recipients, r.reporting)
+        for r in summary.rates_by_area(deliveries, dispatch, tree.tay_ninh)
+    }
+    expected = {
+        r.area.name: (r.recipients, r.reporting)
+        for r in ind.rates_by_area(ind.recipient_statuses(deliveries))
+    }
+    assert rows == expected and rows["Phường Long An"] == (2, ind.Rate(1, 2))

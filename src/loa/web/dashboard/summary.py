@@ -7,12 +7,14 @@ first submission on or before the deadline); this module only decides where they
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     Exists,
@@ -24,8 +26,9 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Cast, StrIndex, Substr
 from django.utils import timezone
 
 from loa.web.dashboard.indicators import AreaRow, Rate
@@ -78,7 +81,7 @@ def overview(deliveries: QuerySet[Delivery], dispatch: Dispatch, root: OrgUnit |
     on_time = Q(progress__first_submitted_at__lt=deadline_end(dispatch))
     school = Q(unit__kind=UnitKind.SCHOOL)
     grouped = (
-        deliveries.annotate(group=ancestor_path(max(2, (root.depth if root else 0) + 1)))
+        deliveries.annotate(group=_group_key(max(2, (root.depth if root else 0) + 1)))
         .values("group")
         .annotate(
             n=Count("pk"),
@@ -91,23 +94,25 @@ def overview(deliveries: QuerySet[Delivery], dispatch: Dispatch, root: OrgUnit |
         )
         .order_by()
     )
-    groups = [(_ids(row["group"]), [int(row[f] or 0) for f in FIGURES]) for row in grouped]
+    rows = [(str(row["group"]), [int(row[f] or 0) for f in FIGURES]) for row in grouped]
+    known = _paths_and_kinds(int(g) for g, _figures in rows if not g.startswith("/"))
+    groups = [(_ids(g if g.startswith("/") else known[int(g)][0]), figures) for g, figures in rows]
     area_depth = root.depth if root else 0
-    wanted = {ids[i] for ids, _ in groups for i in (1, area_depth) if i < len(ids)}
-    units = OrgUnit.objects.in_bulk(wanted)
+    known |= _paths_and_kinds(
+        ids[i] for ids, _ in groups for i in (1, area_depth) if i < len(ids) and ids[i] not in known
+    )
     whole, communes = [0] * len(FIGURES), [0] * len(FIGURES)
     by_area: dict[int, list[int]] = {}
     for ids, figures in groups:
         _add(whole, figures)
-        if len(ids) > 1 and units[ids[1]].kind in COMMUNE_KINDS:
+        if len(ids) > 1 and known[ids[1]][1] in COMMUNE_KINDS:
             _add(communes, figures)
         area = ids[area_depth] if area_depth < len(ids) else ids[-1]
-        if units.get(area) is None or (units[area].kind not in TERRITORIAL_KINDS and root is not None):
-            area = root.pk if root is not None else area
+        if root is not None and (area not in known or known[area][1] not in TERRITORIAL_KINDS):
+            area = root.pk
         _add(by_area.setdefault(area, [0] * len(FIGURES)), figures)
-    if root is not None:
-        units[root.pk] = root
-    areas = [_area_row(units.get(pk) or OrgUnit.objects.get(pk=pk), f, root) for pk, f in by_area.items()]
+    units = OrgUnit.objects.in_bulk(list(by_area)) | ({root.pk: root} if root is not None else {})
+    areas = [_area_row(units[pk], f, root) for pk, f in by_area.items()]
     return Overview(
         _totals(whole, communes), sorted(areas, key=lambda r: (r.reporting.percent or 0, r.area.name))
     )
@@ -122,6 +127,16 @@ def rates_by_area(deliveries: QuerySet[Delivery], dispatch: Dispatch, root: OrgU
     """Return one row per area one level below `root` (provinces nationally, communes in a province);
     bodies that are not areas (a department) count in the root's own row. Lowest reporting first."""
     return overview(deliveries, dispatch, root).areas
+
+
+def _paths_and_kinds(pks: Iterable[int]) -> dict[int, tuple[str, str]]:
+    wanted = set(pks)
+    if not wanted:
+        return {}
+    return {
+        pk: (path, kind)
+        for pk, path, kind in OrgUnit.objects.filter(pk__in=wanted).values_list("pk", "path", "kind")
+    }
 
 
 def _ids(path: str) -> list[int]:
@@ -153,6 +168,18 @@ def _totals(whole: list[int], communes: list[int]) -> Totals:
         schools=Rate(held, schools),
         levels=[level for level in levels if level[1].denominator],
         reach=[(label, value) for (_name, label), value in zip(AUDIENCE_FIELDS, reach, strict=True)],
+    )
+
+
+def _group_key(depth: int) -> Expression:
+    """The recipient's ancestor at `depth`, as the pk of the unit itself or of its parent when they
+    sit at that depth or one below (nearly every recipient: an integer, cheap to group by), else as
+    its ancestor's path."""
+    return Case(
+        When(unit__depth__lte=depth, then=Cast("unit_id", CharField())),
+        When(unit__depth=depth + 1, then=Cast("unit__parent_id", CharField())),
+        default=ancestor_path(depth),
+        output_field=CharField(),
     )
 
 
@@ -201,15 +228,19 @@ def lagging(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int = 
     """Return the recipients that have not reported, never-acknowledged first, then by name.
 
     Within one dispatch every silent recipient is equally late (the deadline is shared), so the
-    ranking is by acknowledgement and name: a top-N sort in the database.
+    ranking is by acknowledgement and name: a top-N sort in the database, first among those that
+    never acknowledged (a few thousand nationally, not fifty), then, if places are left, the others.
     """
     reported = RecipientProgress.objects.filter(delivery=OuterRef("pk"), first_submitted_at__isnull=False)
-    rows = (
+    silent = (
         deliveries.filter(~Exists(reported))  # an anti-join: the planner then starts from the subtree
         .select_related("unit")
         .annotate(first=F("progress__first_submitted_at"), counted=F("progress__reports"))
-        .order_by(ACKNOWLEDGED.asc(), "unit__name", "pk")[:limit]
+        .order_by("unit__name", "pk")
     )
+    rows = list(silent.filter(acknowledged_at__isnull=True)[:limit])
+    if len(rows) < limit:
+        rows += silent.filter(acknowledged_at__isnull=False)[: limit - len(rows)]
     return [_status(d, dispatch) for d in rows]
 
 
