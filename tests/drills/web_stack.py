@@ -205,6 +205,15 @@ class WebServer:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(p) for p in children.read_text().split()] if children.exists() else []
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's master and workers (user + system, from /proc)."""
+        total = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
 
 @contextlib.contextmanager
 def web_server(
