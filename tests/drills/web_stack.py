@@ -110,8 +110,9 @@ class PrivatePostgres:
             _postgres_bin("pg_ctl"), "-D", str(self.folder / "data"), "-o", options, "-l", log, "-w", "start"
         )
 
-    def stop(self) -> None:
-        self._run(_postgres_bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+    def stop(self, *, mode: str = "fast") -> None:
+        """Stop the server: `fast` ends sessions cleanly, `immediate` is a crash (recovery at start)."""
+        self._run(_postgres_bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", mode, "-w", "stop")
 
     def close(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
