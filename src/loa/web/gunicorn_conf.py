@@ -19,7 +19,7 @@ workers = int(os.environ.get("LOA_WEB_WORKERS") or 2 * (os.cpu_count() or 1) + 1
 # took 300 quiz results/s where 2 sync workers took under 100 (benchmarks/web_load.py).
 threads = int(os.environ.get("LOA_WEB_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
-timeout = 30  # a request stuck longer than this (a hung backend) costs its worker, which is replaced
+timeout = 30  # a worker silent this long (its main loop stuck) is killed and replaced
 graceful_timeout = 20
 keepalive = 5
 max_requests = 5000  # workers are renewed now and then, so a slow leak never grows unbounded
