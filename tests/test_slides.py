@@ -151,6 +151,14 @@ def test_bundled_campaign_decks_fit_and_classroom_decks_stay_one_lesson_long() -
             assert 12 <= len(deck.slides) <= MAX_CLASS_SLIDES, deck.slug
         body_sizes = [s.size for s in deck.slides if s.kind in ("bullets", "columns", "remember")]
         assert min(body_sizes) >= 20, deck.slug
+        for index in range(len(deck.slides)):  # 14 topics: the agenda needs two columns
+            for element in compose(campaign, deck, index).elements:
+                if isinstance(element, Text):
+                    assert fits(element.paras, element.box, element.size), (deck.slug, index + 1, element)
+    agenda = [s for s in build_deck(campaign, None).slides if s.kind == "agenda"]
+    listed = [p.text for slide in agenda for column in slide.columns for p in column.paras]
+    assert listed == [t.title for t in campaign.topics], "every topic on the agenda, in order"
+    assert len({s.size for s in agenda}) == 1, "one text size across the agenda's slides"
 
 
 # --- PPTX ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Long content is split across slides with the measured fit of `slide_fit`, never 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
@@ -125,7 +126,7 @@ def _conference(campaign: m.Campaign) -> Deck:
     title = "Bài trình chiếu hội nghị"
     slides = [
         _title_slide(campaign, campaign.title, children=False),
-        _agenda(campaign, list(campaign.topics), ADULTS),
+        *_agenda(campaign, list(campaign.topics), ADULTS),
     ]
     for number, topic in enumerate(campaign.topics, start=1):
         slides += _conference_topic(campaign, topic, number)
@@ -164,7 +165,7 @@ def _classroom(campaign: m.Campaign, band: m.Audience) -> Deck:
     lesson = next((x for x in campaign.lessons if x.audience == band.id), None)
     topics = _class_topics(campaign, band.id)
     slides = [_title_slide(campaign, lesson.title if lesson else campaign.title, children=True, kicker=title)]
-    slides.append(_lesson_goals(lesson) if lesson else _agenda(campaign, topics, CHILDREN))
+    slides += [_lesson_goals(lesson)] if lesson else _agenda(campaign, topics, CHILDREN)
     for number, topic in enumerate(topics, start=1):
         slides += _class_topic(topic, band, number)
     if lesson and lesson.discussion:
@@ -265,12 +266,32 @@ def _title_slide(campaign: m.Campaign, heading: str, *, children: bool, kicker: 
     )  # fmt: skip
 
 
-def _agenda(campaign: m.Campaign, topics: list[m.Topic], style: Style) -> Slide:
+def _agenda(campaign: m.Campaign, topics: list[m.Topic], style: Style) -> list[Slide]:
+    """The list of topics, over as few slides as keep it at the style's sizes (14 topics: two)."""
     title = "Hôm nay em học gì?" if style.children else "Nội dung trình bày"
     paras = tuple(para(t.title, marker="number", number=i) for i, t in enumerate(topics, 1))
     intro = "Hôm nay chúng mình cùng tìm hiểu" if style.children else "Bài trình bày gồm"
     notes = (f"{intro} {len(topics)} chủ đề: {'; '.join(t.title for t in topics)}.",)
-    return _sized(Slide("agenda", title, notes, columns=(Column(paras),)), AGENDA, style)
+    pages = next(
+        parts
+        for parts in (_parts(paras, count) for count in range(1, len(paras) + 1))
+        if all(fit_size(part, AGENDA, style.ladder) for part in parts) or len(parts) == len(paras)
+    )
+    slides = []
+    for index, part in enumerate(pages, start=1):
+        heading = f"{title} ({index}/{len(pages)})" if len(pages) > 1 else title
+        more = (f"Tiếp theo là các chủ đề: {'; '.join(p.text for p in part)}.",)
+        slide = Slide("agenda", heading, notes if index == 1 else more, columns=(Column(part),))
+        slides.append(_sized(slide, AGENDA, style))
+    size = min(s.size for s in slides)  # one size for all parts, as for split sections
+    return [replace(s, size=size) for s in slides]
+
+
+def _parts(items: tuple[Para, ...], count: int) -> list[tuple[Para, ...]]:
+    """Split items into `count` runs of nearly equal length, in order."""
+    size, extra = divmod(len(items), count)
+    bounds = [i * size + min(i, extra) for i in range(count + 1)]
+    return [items[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _section_slide(topic: m.Topic, number: int, subtitle: str) -> Slide:
@@ -343,8 +364,14 @@ def _bullet_slides(
 
 
 def _sized(slide: Slide, box: Box, style: Style) -> Slide:
+    """Set the largest size at which the text fits: the style's sizes first, then smaller, to MIN_PT."""
     paras = tuple(p for c in slide.columns for p in c.paras)
-    return replace(slide, size=fit_size(paras, box, style.ladder) or max(MIN_PT, style.ladder[-1]))
+    return replace(slide, size=fit_size(paras, box, _ladder(style)) or MIN_PT)
+
+
+def _ladder(style: Style) -> tuple[float, ...]:
+    """Return the style's text sizes, then every point below them down to MIN_PT."""
+    return (*style.ladder, *(float(s) for s in range(int(style.ladder[-1]) - 1, int(MIN_PT) - 1, -1)))
 
 
 def _fitting(pieces: list[Piece], style: Style) -> list[Piece]:

@@ -77,7 +77,7 @@ def indent_em(p: Para) -> float:
 
 def marker_em(p: Para) -> float:
     """Return the width kept for a paragraph's bullet or number, in em."""
-    return {"none": 0.0, "bullet": 1.1, "number": 1.6 if p.number >= 10 else 1.5}[p.marker]
+    return {"none": 0.0, "bullet": 1.1, "number": 1.9 if p.number >= 10 else 1.5}[p.marker]
 
 
 def space_before_em(p: Para, first: bool) -> float:
