@@ -31,6 +31,9 @@ SUSPICIOUS = (
     b"javascript:",
     b"PK\x03\x04\x14\x00",
 )
+# Long markers are also looked for in any case (<ScRiPt): 7+ bytes keep chance matches negligible.
+SUSPICIOUS_ANY_CASE = (b"<script", b"<iframe", b"<!doctype", b"javascript:")
+MAX_METADATA_BYTES = 1024 * 1024  # EXIF, XMP, ICC and text together; a camera's is far smaller
 
 
 class PhotoRejected(ValueError):
@@ -77,14 +80,15 @@ def _declared_format(data: bytes) -> str:
 
 
 def _refuse_polyglot(data: bytes, declared: str) -> None:
-    if any(marker in data for marker in SUSPICIOUS):
+    lowered = data.lower()
+    if any(m in data for m in SUSPICIOUS) or any(m in lowered for m in SUSPICIOUS_ANY_CASE):
         raise PhotoRejected("Ảnh chứa mã hoặc nội dung ẩn (không phải ảnh thuần) — hãy xuất lại ảnh gốc.")
     trimmed = data.rstrip(b"\0")
     if declared == "JPEG" and not trimmed.endswith(b"\xff\xd9"):
         raise PhotoRejected("Ảnh JPEG có dữ liệu lạ sau phần ảnh (hoặc bị cắt cụt) — hãy xuất lại ảnh gốc.")
     if declared == "PNG":
         end = data.rfind(b"IEND")
-        if end < 0 or len(trimmed) > end + 8:
+        if end < 0 or len(trimmed) != end + 8:  # IEND and its CRC end the file: no more, no less
             raise PhotoRejected(
                 "Ảnh PNG có dữ liệu lạ sau phần ảnh (hoặc bị cắt cụt) — hãy xuất lại ảnh gốc."
             )
@@ -117,6 +121,8 @@ def _open(data: bytes, declared: str) -> Image.Image:
             ) from None
     if getattr(image, "n_frames", 1) > 1:
         raise PhotoRejected("Ảnh động hoặc nhiều khung hình không được nhận — gửi một ảnh tĩnh.")
+    if sum(len(v) for v in image.info.values() if isinstance(v, str | bytes)) > MAX_METADATA_BYTES:
+        raise PhotoRejected("Ảnh chứa quá nhiều siêu dữ liệu (chú thích, EXIF) — hãy xuất lại ảnh gốc.")
     return image
 
 
