@@ -386,3 +386,35 @@ def test_word_outline_matches_golden(products: dict[str, Artifact], stem: str) -
 @pytest.mark.parametrize("stem", GOLDEN_PDF)
 def test_pdf_text_matches_golden(products: dict[str, Artifact], stem: str) -> None:
     assert_golden(f"documents/{stem.replace('/', '__')}.pdf.txt", pdf_outline(products[f"{stem}.pdf"].data))
+
+
+NATIONAL = ROOTS.parent.parent / "campaigns" / "bao-ve-tre-em"
+
+
+@pytest.mark.skipif(not (NATIONAL / "campaign.yaml").is_file(), reason="the bundled campaign is not here")
+def test_a_childrens_article_leaves_out_the_sections_written_for_adults() -> None:
+    from loa.renderers.article_html import ArticleHtmlRenderer
+    from loa.renderers.base import Job
+
+    campaign = read_campaign(NATIONAL)[0]
+    adults = ("Dành cho thầy cô và nhà trường", "Khi người lớn đăng ảnh của con")
+
+    def article(audience: str) -> str:
+        [html] = ArticleHtmlRenderer().render(campaign, Job("article-html", "thong-tin-ca-nhan", audience))
+        return html.data.decode()
+
+    child, parent = article("tre-6-10"), article("cha-me")
+    assert all(heading in parent for heading in adults)
+    assert not any(heading in child for heading in adults)
+    assert "Thông tin nào là của riêng em?" in child, "the children's own sections stay"
+    docx_text = "\n".join(
+        p.text
+        for p in docx.Document(
+            io.BytesIO(
+                ArticleDocxRenderer()
+                .render(campaign, Job("article-docx", "thong-tin-ca-nhan", "tre-6-10"))[0]
+                .data
+            )
+        ).paragraphs
+    )
+    assert not any(heading in docx_text for heading in adults)

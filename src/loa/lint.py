@@ -12,6 +12,7 @@ from pathlib import Path
 from loa import model as m
 from loa.errors import Diagnostic, Location
 from loa.readers.markdown import block_text
+from loa.readers.sections import body_for
 
 KEY_MESSAGE_MAX = 120
 SCARE_WORDS = (
@@ -147,7 +148,8 @@ def _reading_level(campaign: m.Campaign, topic: m.Topic) -> Iterator[Diagnostic]
         actions = topic.actions.get(audience_id, m.AudienceActions())
         texts = [*topic.key_messages, *actions.do, *actions.dont, *actions.say]
         if audience.age_max == _youngest_age(campaign, topic):
-            texts += block_text(topic.body).splitlines()  # the body must suit its youngest readers
+            # the body must suit its youngest readers, less the sections children's products leave out
+            texts += block_text(body_for(topic, audience)).splitlines()
         sentences = _sentences(texts)
         if not sentences:
             continue

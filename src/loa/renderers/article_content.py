@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from loa import model as m
 from loa.renderers.context import help_context
+from loa.readers.sections import body_for
 
 KEY_MESSAGES = "Điều cần ghi nhớ"
 ACTIONS = "Việc nên làm"
@@ -47,7 +48,7 @@ def article_content(campaign: m.Campaign, topic: m.Topic, audience: m.Audience) 
         lead=topic.summary,
         cover=topic.image,
         key_messages=topic.key_messages,
-        body=topic.body,
+        body=body_for(topic, audience),
         actions=tuple((label, items) for label, items in actions if items),
         warning_signs=topic.warning_signs if audience.kind != "children" else (),
         help_intro=help_intro(audience),

@@ -7,6 +7,7 @@ from typing import Any
 from loa import model as m
 from loa.renderers.base import Job
 from loa.renderers.html import asset_output_path, blocks_to_html
+from loa.readers.sections import body_for
 
 
 def help_context(campaign: m.Campaign) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def topic_context(
         "topic": topic,
         "audience": audience,
         "audiences": [campaign.audience(a) for a in topic.audiences],
-        "body": blocks_to_html(topic.body, image_url=image_url, heading_shift=0),
+        "body": blocks_to_html(body_for(topic, audience), image_url=image_url, heading_shift=0),
         "actions": actions,
         "show_warning_signs": audience is None or audience.kind != "children",
         "legal": [campaign.legal_reference(r) for r in topic.legal],

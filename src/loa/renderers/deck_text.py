@@ -7,13 +7,9 @@ from dataclasses import dataclass, field
 
 from loa import model as m
 from loa.readers.markdown import block_text, inline_text
+from loa.readers.sections import for_adults
 from loa.renderers.slide_fit import Marker, Para, Run
 
-ADULT_HEADINGS = (
-    "cha mẹ", "phụ huynh", "thầy cô", "giáo viên", "nhà trường", "doanh nghiệp", "cán bộ",
-    "dành cho người lớn", "người lớn cần", "người lớn đăng",
-)  # fmt: skip
-"""Words that mark a body section as written for adults: classroom decks leave it out."""
 HELP_HEADINGS = ("ai có thể giúp", "khi cần giúp đỡ", "nơi tìm giúp đỡ")
 """Headings of sections that only point to help: every deck's closing slide carries that help."""
 ADULT_GIST = 160
@@ -48,7 +44,7 @@ def topic_sections(topic: m.Topic, *, children: bool) -> list[Section]:
             skipping = False
         elif isinstance(block, m.Heading):
             text = _clean(inline_text(block.children))
-            skipping = children and _for_adults(text)
+            skipping = children and for_adults(text)
             if not skipping:
                 sections[-1].pieces.append(Piece(Para((Run(text, True),)), sentence(text)))
         elif skipping:
@@ -61,12 +57,10 @@ def topic_sections(topic: m.Topic, *, children: bool) -> list[Section]:
             sections[-1].quotes.append(_clean(block_text(block.children)))
     kept = [s for s in sections[1:] if not any(h in s.title.lower() for h in HELP_HEADINGS)]
     return [
-        s for s in sections[:1] + kept if (s.pieces or s.quotes) and not (children and _for_adults(s.title))
+        s for s in sections[:1] + kept if (s.pieces or s.quotes) and not (children and for_adults(s.title))
     ]
 
 
-def _for_adults(heading: str) -> bool:
-    return any(word in heading.lower() for word in ADULT_HEADINGS)
 
 
 def _paragraph(block: m.Paragraph, children: bool) -> list[Piece]:
