@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loa import model as m
-from loa.renderers.context import help_context
 from loa.readers.sections import body_for
+from loa.renderers.context import help_context
 
 KEY_MESSAGES = "Điều cần ghi nhớ"
 ACTIONS = "Việc nên làm"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from loa import model as m
+from loa.readers.sections import body_for
 from loa.renderers.base import Job
 from loa.renderers.html import asset_output_path, blocks_to_html
-from loa.readers.sections import body_for
 
 
 def help_context(campaign: m.Campaign) -> dict[str, Any]:
