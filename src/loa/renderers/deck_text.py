@@ -61,8 +61,6 @@ def topic_sections(topic: m.Topic, *, children: bool) -> list[Section]:
     ]
 
 
-
-
 def _paragraph(block: m.Paragraph, children: bool) -> list[Piece]:
     full = _clean(inline_text(block.children))
     if not full:
