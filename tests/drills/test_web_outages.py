@@ -80,6 +80,10 @@ def _send(client: httpx.Client, tally: Tally, method: str, path: str, **kwargs) 
         tally.transport_errors.append(f"{method} {path}: {exc!r}")
         return None
     tally.statuses[response.status_code] += 1
+    if response.status_code == 503 and (
+        "Traceback" in response.text or "Retry-After" not in response.headers
+    ):
+        tally.transport_errors.append(f"{method} {path}: a 503 without Retry-After or with a traceback")
     return response
 
 
