@@ -21,6 +21,7 @@ import pytest
 from loa import model as m
 from loa.build import build
 from loa.readers import read_campaign
+from loa.readers.markdown import inline_text
 from loa_support import ROOTS, edit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -387,3 +388,16 @@ def test_image_used_only_in_a_topic_body_is_copied_into_the_output(
     page = (out / "chu-de" / "giu-kin-thong-tin" / "index.html").read_text(encoding="utf-8")
     assert 'src="../../assets/so-do.svg"' in page
     assert (out / "assets" / "so-do.svg").is_file()
+
+
+def test_zalo_article_body_does_not_repeat_its_lead_and_sets_headings_apart(
+    built_full: Path, campaign: m.Campaign
+) -> None:
+    topic = campaign.topics[0]
+    article = json.loads((built_full / "mang-xa-hoi" / topic.id / "zalo.json").read_text(encoding="utf-8"))
+    texts = [block["content"] for block in article["body"]]
+    assert article["description"] == topic.summary
+    assert topic.summary not in texts, "the lead is shown once, above the body"
+    headings = [b for b in topic.body if isinstance(b, m.Heading)]
+    assert headings and all(inline_text(h.children).upper() in texts for h in headings)
+    assert texts[-1].startswith("Khi cần giúp đỡ: 111")

@@ -65,8 +65,13 @@ def _facebook_lines(campaign: m.Campaign, topic: m.Topic) -> Iterator[str]:
 def _zalo(campaign: m.Campaign, topic: m.Topic, cards: list[Artifact]) -> Artifact:
     cover = _pick(cards, ((1280, 720), (1200, 630), (1080, 1080)))
     base = campaign.portal.base_url.rstrip("/") + "/"
-    body = [{"type": "text", "content": topic.summary}]
-    body += [{"type": "text", "content": _block_text(b)} for b in topic.body if _block_text(b)]
+    # The description is the article's lead (sapo), shown above the body: the body does not repeat it.
+    # Zalo's text blocks carry no styles, so headings stand out in capitals.
+    body = [
+        {"type": "text", "content": text.upper() if isinstance(b, m.Heading) else text}
+        for b in topic.body
+        if (text := _block_text(b))
+    ]
     hotlines = help_context(campaign)["hotlines"]
     body.append(
         {
