@@ -64,10 +64,17 @@ golden: $(BIN)/loa ## Regenerate golden files in tests/golden/ (review the diff)
 gallery: $(BIN)/loa ## Regenerate docs/gallery/: a contact sheet of every product kind (KINDS=slides,video to choose)
 	$(BIN)/python scripts/gallery.py $(CAMPAIGN) $(if $(KINDS),--kinds $(KINDS))
 
-bench: $(BIN)/loa ## Run the benchmarks and rewrite benchmarks/RESULTS.md
+bench: $(BIN)/loa ## Run every benchmark into benchmarks/RESULTS.md (over an hour; QUICK=1 for minutes)
 	$(BIN)/pip install -q pypandoc-binary
 	cd benchmarks && npm install --silent --no-audit --no-fund
-	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/build.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/video.py $(if $(QUICK),--skip-campaign)
+	$(BIN)/python benchmarks/publish.py
+	$(BIN)/python benchmarks/cluster.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/tracking.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/web_load.py --seconds $(if $(QUICK),10,60)
+	$(if $(QUICK),,$(BIN)/python benchmarks/web_load.py --seconds 600 --cases quiz --workers 2 --section web-g15)
+	$(BIN)/python scripts/drills/upload_corpus.py
 
 clean: ## Remove build output and caches
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
