@@ -395,7 +395,7 @@ def foreign_markers(world: World, user: Any) -> list[str]:
         allowed |= set(scoped(Dispatch.objects.all(), user).values_list("issuer", flat=True))
     markers = []
     for unit in world.objects[OrgUnit]:
-        if unit.pk not in allowed and is_foreign(unit, user) and unit.kind != UnitKind.PROVINCE:
+        if unit.pk not in allowed and is_foreign(unit, user):
             markers.append(unit.name)
     for model in (ActivityReport, ChannelAccount, Publication):
         for obj in world.objects[model]:
