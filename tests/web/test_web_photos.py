@@ -156,3 +156,21 @@ def test_a_stored_photo_and_its_thumbnail_carry_no_metadata(client, tree) -> Non
         data = field.read()
         assert data.startswith(b"\xff\xd8") and b"Exif" not in data and b"Test camera" not in data
         assert dict(Image.open(io.BytesIO(data)).getexif()) == {}
+
+
+@pytest.mark.django_db
+def test_the_same_photo_sent_twice_is_kept_once(client, tree) -> None:
+    reporter = create_user("school", role=Role.REPORTER, unit=tree.school_long_an)
+    report = create_report(create_dispatch(tree.issuer, units=[tree.school_long_an]).deliveries.get())
+    sign_in(client, reporter)
+    for _ in range(2):  # a retry after an outage, or a double click
+        client.post(
+            reverse("staff:photo-upload", args=[report.pk]),
+            {"image": SimpleUploadedFile("anh.jpg", sample_jpeg(), content_type="image/jpeg")},
+        )
+    assert EvidencePhoto.objects.filter(report=report).count() == 1
+    client.post(
+        reverse("staff:photo-upload", args=[report.pk]),
+        {"image": SimpleUploadedFile("khac.jpg", sample_jpeg(size=(800, 600)), content_type="image/jpeg")},
+    )
+    assert EvidencePhoto.objects.filter(report=report).count() == 2, "another photo is added"

@@ -94,6 +94,8 @@ def add_photo(
     if report.photos.count() >= MAX_PHOTOS:
         raise ReportError(f"Mỗi báo cáo có tối đa {MAX_PHOTOS} ảnh minh chứng.")
     clean = sanitize_photo(data, max_bytes=settings.LOA_PHOTO_MAX_BYTES)
+    if same := report.photos.filter(sha256=clean.sha256).first():
+        return same  # the same photo sent again (a retry after an outage, a double click): kept once
     name = uuid.uuid4().hex
     photo = EvidencePhoto(
         report=report,
