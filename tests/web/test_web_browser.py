@@ -142,6 +142,12 @@ def test_an_administrator_signs_in_with_totp_and_drafts_a_dispatch(browser, demo
     page = _sign_in(browser, demo, "quantri")
     assert "/chi-so/" in page.url
     page.goto(f"{demo}/cong-van/moi/")
+    tree = page.locator(".unit-tree details")
+    assert tree.count() >= 2, "recipient units are folded under the unit above them"
+    tree.first.locator("summary").click()
+    first = tree.first.locator("input[type=checkbox]").first
+    first.check()
+    assert first.is_checked()
     _check(page, "dispatch-form")
     page.goto(f"{demo}/nhat-ky/")
     _check(page, "audit-log")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -14,6 +15,21 @@ from loa.web.dispatches.packs import load_pack
 from loa.web.units.models import OrgUnit, UnitGroup
 
 SYMBOL = re.compile(r"^[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$")
+
+
+class UnitTreeWidget(forms.CheckboxSelectMultiple):
+    """Units as checkboxes, folded under the unit above them (a commune's schools, a province's
+    communes): a province's thousand units stay easy to scan, with no script."""
+
+    template_name = "dispatches/widgets/unit_tree.html"
+
+
+def units_by_parent(units: Iterable[OrgUnit]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Return (parent's name, [(pk, name)...]) groups in tree order, for the unit tree widget."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for unit in units:
+        groups.setdefault(unit.parent.name if unit.parent else "", []).append((unit.pk, unit.name))
+    return list(groups.items())
 
 
 class DispatchForm(forms.ModelForm):
@@ -44,14 +60,17 @@ class DispatchForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 14}),
             "copies_to": forms.Textarea(attrs={"rows": 6}),
             "recipient_groups": forms.CheckboxSelectMultiple,
-            "recipient_units": forms.SelectMultiple(attrs={"size": 12}),
+            "recipient_units": UnitTreeWidget,
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient_groups"].queryset = scoped(UnitGroup.objects.all(), user)
-        self.fields["recipient_units"].queryset = scoped(OrgUnit.objects.filter(active=True), user)
-        self.fields["recipient_units"].help_text = _("Giữ Ctrl (hoặc Cmd) để chọn nhiều đơn vị.")
+        units = scoped(OrgUnit.objects.filter(active=True), user).select_related("parent").order_by("path")
+        field = self.fields["recipient_units"]
+        field.queryset = units
+        field.choices = units_by_parent(units)
+        field.help_text = _("Mở từng đơn vị cấp trên để chọn các đơn vị trực thuộc.")
 
     def clean_symbol(self) -> str:
         symbol = self.cleaned_data["symbol"].strip().upper()
