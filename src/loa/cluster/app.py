@@ -9,12 +9,16 @@ from urllib.parse import urlsplit
 
 import redis
 from celery import Celery  # type: ignore[import-untyped]
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from loa.cluster.lease import Ledger
 from loa.cluster.store import Store
 from loa.config import Settings
 from loa.errors import BuildError, ConfigError
 
+LEDGER_RETRIES = Retry(ExponentialBackoff(cap=2.0, base=0.1), retries=12)
+"""A Redis call that cannot connect is tried again for about 20 s (a restart), then fails."""
 VISIBILITY_TIMEOUT = 600
 """Seconds before Redis hands an unacknowledged message to another worker. Leases make a second
 copy harmless, so this only bounds how long a job reserved by a dead worker, but never started,
@@ -29,6 +33,18 @@ CONFIG = {
     "accept_content": ["json"],
     "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
     "broker_connection_retry_on_startup": True,
+    # A broker that restarts: workers reconnect for as long as it takes, a running job carries on
+    # (its lease and the store keep it once), and a message is sent again for about 15 s.
+    "broker_connection_retry": True,
+    "broker_connection_max_retries": None,
+    "worker_cancel_long_running_tasks_on_connection_loss": False,
+    "task_publish_retry": True,
+    "task_publish_retry_policy": {
+        "max_retries": 10,
+        "interval_start": 0.2,
+        "interval_step": 0.5,
+        "interval_max": 2.0,
+    },
     "worker_hijack_root_logger": False,
     "imports": ["loa.cluster.tasks"],
 }
@@ -79,7 +95,13 @@ class Cluster:
 
     @cached_property
     def ledger(self) -> Ledger:
-        client = redis.Redis.from_url(_redis_address(self.settings), socket_timeout=10, decode_responses=True)
+        client = redis.Redis.from_url(
+            _redis_address(self.settings),
+            socket_timeout=10,
+            socket_connect_timeout=5,
+            retry=LEDGER_RETRIES,
+            decode_responses=True,
+        )
         return Ledger(
             client, namespace=f"loa:{self.settings.queue}", lease_seconds=self.settings.lease_seconds
         )

@@ -3,17 +3,22 @@
 The recipe: store the recipient units → send each job not yet in the store → until every job is in:
 collect the finished ones, stop on a recorded error, and re-send any job whose worker died (its
 lease lapsed while it was started and not done). That last step is the sweeper: the broker's own
-redelivery waits for its visibility timeout, far too long for a build someone is waiting on.
+redelivery waits for its visibility timeout, far too long for a build someone is waiting on. The
+sweeper also sends every unfinished job again when Redis restarts empty (the build's mark is gone).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import redis
+from kombu.exceptions import OperationalError
 
 from loa import model as m
 from loa.cluster.app import Cluster
@@ -26,6 +31,9 @@ log = logging.getLogger("loa.cluster")
 POLL_SECONDS = 0.2
 MAX_RESENDS = 3
 """A job whose worker dies this many times more is given up: it may be what kills them."""
+OUTAGE_SECONDS = 60.0
+"""How long a build waits for Redis or the broker to answer again (a restart) before it stops."""
+UNREACHABLE = (redis.ConnectionError, redis.TimeoutError, OperationalError)
 
 
 class CeleryExecutor:
@@ -54,32 +62,98 @@ class CeleryExecutor:
             )
             for key, indices in where.items()
         }
+        mark = self._remember()
         for key, order in orders.items():
             if not store.has(key):
                 ledger.clear(key)
                 self.cluster.send("loa.render", order.to_json())
-        for key in self._settle(list(orders), done=store.has, resend=lambda k: orders[k].to_json()):
+        settled = self._settle(list(orders), mark, done=store.has, resend=lambda k: orders[k].to_json())
+        for key in settled:
             artifacts = store.load(key)
             for index in where[key]:
                 yield index, artifacts
 
+    def _remember(self) -> str:
+        """Mark a new build in Redis, before its jobs are sent; return the mark."""
+        mark = uuid.uuid4().hex
+        self.cluster.ledger.remember(mark)
+        return mark
+
     def _settle(
-        self, keys: list[str], *, done: Callable[[str], bool], resend: Callable[[str], dict[str, Any]]
+        self,
+        keys: list[str],
+        mark: str,
+        *,
+        done: Callable[[str], bool],
+        resend: Callable[[str], dict[str, Any]],
     ) -> Iterator[str]:
-        """Yield each job's key once it is done; re-send abandoned jobs; raise a job's recorded error."""
-        ledger, waiting = self.cluster.ledger, set(keys)
-        resends: dict[str, int] = {}
-        while waiting:
-            abandoned = ledger.abandoned(sorted(waiting))  # read before `done`: a job may finish between
-            for key in [k for k in keys if k in waiting and done(k)]:
-                waiting.discard(key)
-                yield key
-            if errors := ledger.errors(sorted(waiting)):
-                raise BuildError(next(iter(errors.values())))
-            for key in [k for k in abandoned if k in waiting and not done(k)]:
-                self._resend(key, resend(key), resends)
-            if waiting:
-                time.sleep(POLL_SECONDS)
+        """Yield each job's key once it is done; re-send lost jobs; raise a job's recorded error.
+
+        Redis or the broker out of reach is waited for (up to OUTAGE_SECONDS): a restart is not an error.
+        """
+        waiting, resends, unsent = set(keys), dict[str, int](), set[str]()
+        down_since: float | None = None
+        try:
+            while waiting:
+                try:
+                    finished = self._sweep(waiting, mark, done, resend, resends, unsent)
+                    down_since = None
+                except UNREACHABLE as exc:
+                    down_since = self._unreachable(down_since, exc)
+                    finished = set()
+                for key in [k for k in keys if k in finished]:
+                    waiting.discard(key)
+                    yield key
+                if waiting:
+                    time.sleep(POLL_SECONDS)
+        finally:
+            with contextlib.suppress(*UNREACHABLE):
+                self.cluster.ledger.forget_build(mark)
+
+    def _sweep(
+        self,
+        waiting: set[str],
+        mark: str,
+        done: Callable[[str], bool],
+        resend: Callable[[str], dict[str, Any]],
+        resends: dict[str, int],
+        unsent: set[str],
+    ) -> set[str]:
+        """Look at the waiting jobs once: return those done, re-send those lost or abandoned."""
+        ledger = self.cluster.ledger
+        forgotten = not ledger.remembers(mark)  # read before `done`: a job may finish between
+        abandoned = ledger.abandoned(sorted(waiting))
+        finished = {key for key in waiting if done(key)}
+        rest = sorted(waiting - finished)
+        if errors := ledger.errors(rest):
+            raise BuildError(next(iter(errors.values())))
+        if forgotten:  # Redis restarted empty: queued messages, leases and started marks are gone
+            log.warning(
+                "Redis forgot this build (restarted?): sending its %d unfinished jobs again", len(rest)
+            )
+            unsent.update(rest)
+            ledger.remember(mark)
+        for key in [k for k in abandoned if k in rest and k not in unsent]:
+            self._resend(key, resend(key), resends)
+        for key in [k for k in rest if k in unsent]:
+            order = resend(key)
+            self.cluster.send(_task_of(order), order)
+            unsent.discard(key)  # only once sent: a failed send is tried again at the next look
+            self.resent += 1
+        return finished
+
+    def _unreachable(self, since: float | None, exc: Exception) -> float:
+        """Note that Redis or the broker did not answer; raise once it has been so for too long."""
+        now = time.monotonic()
+        if since is None:
+            log.warning("Redis or the broker does not answer (%s); waiting for it", exc)
+            return now
+        if now - since > OUTAGE_SECONDS:
+            raise BuildError(
+                f"Redis hoặc broker không trả lời đã {OUTAGE_SECONDS:.0f} giây ({exc}) — "
+                "kiểm tra dịch vụ rồi build lại (việc đã xong vẫn còn trong kho)"
+            )
+        return since
 
     def _resend(self, key: str, order: dict[str, Any], resends: dict[str, int]) -> None:
         """Send a job again whose worker died (the sweeper's one action), a few times at most."""
@@ -110,10 +184,11 @@ class CeleryExecutor:
             provinces=provinces,
         )
         self.cluster.require_workers()
+        mark = self._remember()
         self.cluster.send("loa.publish", order.to_json())
         ledger = self.cluster.ledger
         finished = self._settle(
-            [order.key], done=lambda k: ledger.result(k) is not None, resend=lambda k: order.to_json()
+            [order.key], mark, done=lambda k: ledger.result(k) is not None, resend=lambda k: order.to_json()
         )
         for _key in finished:
             pass

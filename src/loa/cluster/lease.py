@@ -4,6 +4,9 @@ A worker takes a job's lease (a key with a time to live) before it runs the job,
 thread renews it while the job runs. When the worker dies the lease lapses within `lease_seconds`;
 the job is still marked started but is not done, and the sweeper (`abandoned`) sends it again. The
 broker would redeliver it too, but only after its visibility timeout (an hour on Redis).
+
+A Redis that restarts empty forgets every key: a build notices that its own mark (`remember`) is
+gone and sends its unfinished jobs again, and a running job's heartbeat takes its lease back.
 """
 
 from __future__ import annotations
@@ -92,6 +95,17 @@ class Ledger:
         marks = zip(jobs, found[::2], found[1::2], strict=True)
         return [job for job, started, leased in marks if started and not leased]
 
+    def remember(self, build: str) -> None:
+        """Mark a build as waiting on its jobs: the mark is gone only if Redis lost its data."""
+        self.redis.set(self.key("build", build), "waiting", ex=DAY)
+
+    def remembers(self, build: str) -> bool:
+        """Return False once Redis has forgotten a build (restarted empty): its jobs may be lost."""
+        return bool(self.redis.exists(self.key("build", build)))
+
+    def forget_build(self, build: str) -> None:
+        self.redis.delete(self.key("build", build))
+
     def forget_start(self, job: str) -> None:
         """Clear a job's started mark before it is sent again."""
         self.redis.delete(self.key("started", job), self.key("error", job))
@@ -154,9 +168,13 @@ class Ledger:
         interval = self.lease_ms / 3000
         while not stop.wait(interval):
             try:
-                if not self._swap(keys=[self.key("lease", job)], args=[me, me, self.lease_ms]):
-                    log.warning("%s: lease lost; another worker may run the job too", job)
-                    return
+                if self._swap(keys=[self.key("lease", job)], args=[me, me, self.lease_ms]):
+                    continue
+                if self._acquire(job, me):  # Redis restarted empty: lease and started mark were gone
+                    log.warning("%s: lease taken again after Redis lost it", job)
+                    continue
+                log.warning("%s: lease lost; another worker may run the job too", job)
+                return
             except redis.RedisError as exc:  # keep trying: the lease lasts a while longer
                 log.warning("%s: lease not renewed (%s)", job, exc)
 
