@@ -4,12 +4,21 @@ and the dashboard sees it. Plus the flows' own rules (numbering, recipients, tra
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from factories import create_dispatch, create_group, create_report, create_user, sample_jpeg, sign_in
+from factories import (
+    create_dispatch,
+    create_group,
+    create_report,
+    create_unit,
+    create_user,
+    sample_jpeg,
+    sign_in,
+)
 
 from loa.web.access.models import AuditEvent, Role
 from loa.web.dispatches.flows import DispatchError, acknowledge, next_number, send_dispatch
@@ -298,3 +307,28 @@ def test_the_staff_area_speaks_english_as_a_second_language(client, tree) -> Non
     assert 'lang="en"' in page and "Incoming dispatches" in page and "Sign out" in page
     client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     assert "Đăng xuất" in client.get(reverse("staff:inbox")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_dispatch_to_many_recipients_shows_them_a_page_at_a_time_with_rates_over_all(client, tree) -> None:
+    from loa.web.dispatches.views import RECIPIENTS_PER_PAGE
+
+    communes = [
+        create_unit(f"9{i:04d}", f"Xã Thử Nghiệm {i:03d}", "xa", parent=tree.tay_ninh)
+        for i in range(RECIPIENTS_PER_PAGE + 20)
+    ]
+    dispatch = create_dispatch(tree.issuer, units=communes)
+    first = dispatch.deliveries.get(unit=communes[0])
+    first.acknowledged_at = timezone.now()
+    first.save()
+    admin = create_user("admin_tn", role=Role.ADMIN, unit=tree.issuer, scope=tree.tay_ninh)
+    sign_in(client, admin)
+    url = reverse("staff:dispatch", args=[dispatch.pk])
+    page_one = client.get(url).content.decode()
+    assert page_one.count("<tr><td><a href=") == RECIPIENTS_PER_PAGE
+    assert f"({len(communes)})" in page_one and "Trang 1/2" in page_one
+    assert "0,8%" in page_one, "1 of 120 acknowledged, counted over every recipient"
+    page_two = client.get(url, {"trang": 2}).content.decode()
+    assert page_two.count("<tr><td><a href=") == 20
+    listed = re.findall(r"<tr><td><a href=[^>]*>(Xã Thử Nghiệm \d+)</a>", page_one + page_two)
+    assert sorted(listed) == sorted(c.name for c in communes), "every recipient on one page or the other"

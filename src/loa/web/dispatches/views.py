@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from loa.web.access import audit
 from loa.web.access.decorators import staff_required
 from loa.web.access.rules import can_act_for, can_issue, in_scope, require
 from loa.web.access.scoping import get_scoped_or_404, membership_of, scoped
-from loa.web.dashboard.indicators import acknowledgement_rate, recipient_statuses, reporting_rate
+from loa.web.dashboard.indicators import COUNTED, Rate, recipient_statuses
 from loa.web.dispatches import flows
 from loa.web.dispatches.document import render_dispatch_docx
 from loa.web.dispatches.duties import duties_for
@@ -110,13 +111,27 @@ def dispatch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dispatches/form.html", {"form": form, "dispatch": dispatch})
 
 
+RECIPIENTS_PER_PAGE = 100
+
+
 @staff_required
 def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch = get_scoped_or_404(Dispatch.objects.select_related("issuer"), request.user, pk=pk)
-    deliveries = scoped(dispatch.deliveries.all(), request.user)
-    statuses = recipient_statuses(deliveries)
-    own = next((s for s in statuses if can_act_for(request.user, s.delivery.unit)), None)
+    deliveries = scoped(dispatch.deliveries.all(), request.user).order_by("unit__path")
+    # A national dispatch has tens of thousands of recipients: count in the database, show a page.
+    pages = Paginator(deliveries.values_list("pk", flat=True), RECIPIENTS_PER_PAGE)
+    page = pages.get_page(request.GET.get("trang"))
+    order = {delivery: i for i, delivery in enumerate(page.object_list)}
+    statuses = sorted(recipient_statuses(deliveries.filter(pk__in=order)), key=lambda s: order[s.delivery.pk])
     membership = membership_of(request.user)
+    mine = (deliveries.filter(unit=membership.unit).first() if membership else None) or deliveries.first()
+    own = (
+        recipient_statuses(deliveries.filter(pk=mine.pk))[0]
+        if mine and can_act_for(request.user, mine.unit)
+        else None
+    )
+    total = pages.count
+    reported = deliveries.filter(reports__status__in=COUNTED).values("pk").distinct().count()
     unit_kind = own.delivery.unit.kind if own else (membership.unit.kind if membership else "")
     pack = load_pack(dispatch.pack_manifest)
     context = {
@@ -128,8 +143,10 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pack": pack,
         "products": pack.for_unit_kind(unit_kind)[:40] if pack else [],
         "duties": duties_for(unit_kind),
-        "reporting": reporting_rate(statuses),
-        "acknowledged": acknowledgement_rate(statuses),
+        "page": page,
+        "total": total,
+        "reporting": Rate(reported, total),
+        "acknowledged": Rate(deliveries.filter(acknowledged_at__isnull=False).count(), total),
     }
     return render(request, "dispatches/detail.html", context)
 
