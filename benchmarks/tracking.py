@@ -110,6 +110,7 @@ def _measure(done: Any, *, repeat: int) -> list[Timing]:
         ("own province", "provincial leader", leader, f"/chi-so/?cv={d}"),
         (f"commune ({commune.name})", "provincial leader", leader, f"/chi-so/?cv={d}&dv={commune.pk}"),
         ("dispatch dashboard URL", "provincial leader", leader, f"/chi-so/cong-van/{d}/"),
+        ("dispatch page (recipients, page 1)", "issuer admin", admin, f"/cong-van/{d}/"),
         (
             "XLSX export, commune",
             "provincial leader",
