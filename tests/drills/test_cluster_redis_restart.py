@@ -129,7 +129,11 @@ def test_a_build_survives_redis_restarting_empty_mid_render_with_each_job_done_o
     store = Cluster(place.settings).store
     paths = Counter(a.path for key in store.entries() for a in store.load(key))
     seconds = ended - began
-    report = {"seconds": round(seconds, 1), "after restart": round(ended - restarted, 1), "jobs": len(paths)}
+    report = {
+        "seconds": round(seconds, 1),
+        "after restart": round(ended - restarted, 1),
+        "artifacts": len(paths),
+    }
     print(f"Redis restart ({broker}):", report)
     assert build.returncode == 0, f"{out}\n{err}\n--- worker ---\n{worker_log[-4000:]}"
     assert "Traceback" not in out + err
@@ -137,3 +141,41 @@ def test_a_build_survives_redis_restarting_empty_mid_render_with_each_job_done_o
     assert paths and max(paths.values()) == 1, "each job's artifacts are in the store once"
     assert not any((place.store / "tmp").iterdir()), "no half-written job is left in the store"
     assert seconds < WITHIN
+
+
+def test_a_render_that_cannot_reach_redis_is_tried_again_not_dropped(
+    tmp_path: Path, private_redis: web_stack.PrivateRedis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Longer than the client's own retries: the task fails on Redis, and Celery runs it again."""
+    import redis
+
+    from loa.cluster import tasks
+    from loa.cluster.orders import RenderOrder
+    from loa.readers import read_campaign
+    from loa.renderers.base import Fingerprints
+
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    from loa_drill import DrillRenderer
+
+    place = PrivatePlace(
+        private_redis.url, tmp_path / "store", f"t-{os.urandom(5).hex()}", 5.0, private_redis.url
+    )
+    here = Cluster(place.settings)
+    campaign = read_campaign(ROOTS / "visuals")[0]
+    job = DrillRenderer().plan(campaign)[0]
+    key = DrillRenderer().input_hash(job, Fingerprints(campaign))
+    order = RenderOrder(job, key, str(ROOTS / "visuals"), None, str(place.store))
+    take, failures = here.ledger._take, []
+
+    def unreachable_once(**kwargs: object) -> object:
+        if not failures:
+            failures.append(1)
+            raise redis.ConnectionError("Error 111 connecting to Redis. Connection refused.")
+        return take(**kwargs)
+
+    monkeypatch.setattr(here.ledger, "_take", unreachable_once)
+    monkeypatch.setattr(tasks, "cluster", lambda: here)
+    result = tasks.render.apply(args=[order.to_json()])
+    assert failures == [1]
+    assert result.get() == "rendered", result.traceback
+    assert here.store.entries() == [key] and here.ledger.runs(key) == 1

@@ -17,6 +17,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import redis
+
 from loa import model as m
 from loa.cluster.app import Cluster, app
 from loa.cluster.lease import holder
@@ -33,6 +35,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("loa.cluster")
 _campaigns: dict[tuple[str, str], tuple[m.Campaign, Fingerprints]] = {}
 _renderers: dict[str, Renderer] = {}
+WHILE_REDIS_IS_AWAY = {
+    "autoretry_for": (redis.ConnectionError, redis.TimeoutError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 60,
+    "max_retries": 30,
+}
+"""A job that cannot reach Redis (its client already retried for about 20 s) is tried again later,
+for half an hour at most, instead of being dropped; the lease and the store keep it done once."""
 
 
 @functools.cache
@@ -41,7 +51,7 @@ def cluster() -> Cluster:
     return Cluster.from_settings(load_settings())
 
 
-@app.task(name="loa.render")  # type: ignore[untyped-decorator]
+@app.task(name="loa.render", **WHILE_REDIS_IS_AWAY)  # type: ignore[untyped-decorator]
 def render(order: dict[str, Any]) -> str:
     """Render one job into the shared store, once; return what happened (for the worker's log)."""
     return run_render(RenderOrder.from_json(order), cluster())
@@ -69,7 +79,7 @@ def run_render(order: RenderOrder, here: Cluster) -> str:
     return "rendered"
 
 
-@app.task(name="loa.publish")  # type: ignore[untyped-decorator]
+@app.task(name="loa.publish", **WHILE_REDIS_IS_AWAY)  # type: ignore[untyped-decorator]
 def publish(order: dict[str, Any]) -> str:
     """Publish a build's due posts through the outbox, once; the rows go to the job's result."""
     return run_publish(PublishOrder.from_json(order), cluster())
