@@ -88,9 +88,17 @@ def lease_taken(place: PrivatePlace) -> bool:
     return any(ledger.redis.scan_iter(f"loa:{place.queue}:lease:*"))
 
 
-@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
+@pytest.mark.parametrize(
+    ("broker", "processes"),
+    [("redis", 1), ("redis", 2), ("rabbitmq", 1)],
+    ids=["redis", "redis-2-processes", "rabbitmq"],
+)
 def test_a_build_survives_redis_restarting_empty_mid_render_with_each_job_done_once(
-    tmp_path: Path, private_redis: web_stack.PrivateRedis, broker: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    private_redis: web_stack.PrivateRedis,
+    broker: str,
+    processes: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.syspath_prepend(str(PLUGIN))
     if broker == "rabbitmq" and (problem := service_problem(RABBITMQ)):
@@ -106,7 +114,8 @@ def test_a_build_survives_redis_restarting_empty_mid_render_with_each_job_done_o
     environ |= {**place.env(), "PYTHONPATH": str(PLUGIN), "NO_COLOR": "1", "COLUMNS": "200"}
     command = [str(loa_executable()), "build", str(ROOTS / "full"), "--formats", ",".join(FORMATS)]
     command += ["--out", str(tmp_path / "celery")]
-    with workers(place, tmp_path, env={"LOA_DRILL_SECONDS": RENDER_SECONDS}) as started:
+    drill = {"LOA_DRILL_SECONDS": RENDER_SECONDS}
+    with workers(place, tmp_path, concurrency=processes, env=drill) as started:
         began = time.monotonic()
         build = subprocess.Popen(
             command, cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -135,7 +144,7 @@ def test_a_build_survives_redis_restarting_empty_mid_render_with_each_job_done_o
         "after restart": round(ended - restarted, 1),
         "artifacts": len(paths),
     }
-    print(f"Redis restart ({broker}):", report)
+    print(f"Redis restart ({broker}, {processes} processes):", report)
     assert build.returncode == 0, f"{out}\n{err}\n--- worker ---\n{worker_log[-4000:]}"
     assert "Traceback" not in out + err
     assert tree_digest(tmp_path / "celery") == expected
