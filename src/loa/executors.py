@@ -7,7 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Protocol
 
 from loa import model as m
@@ -81,8 +81,11 @@ def run_jobs(
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(campaign,)
     ) as pool:
-        futures = [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk]) for chunk in chunks if chunk]
-        for future in futures:
+        # as_completed lets go of each future once it is yielded: a finished batch's bytes are freed
+        # as soon as the build has put them on disk, not kept until the last batch is done.
+        for future in as_completed(
+            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk]) for chunk in chunks if chunk]
+        ):
             yield from future.result()
 
 
