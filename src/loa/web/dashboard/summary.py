@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, StrIndex, Substr
 from django.utils import timezone
 
-from loa.web.dashboard.indicators import AreaRow, Rate
+from loa.web.dashboard.indicators import AreaRow, Rate, RecipientStatus
 from loa.web.dashboard.models import RecipientProgress
 from loa.web.dispatches.models import Delivery, Dispatch
 from loa.web.reports.models import AUDIENCE_FIELDS
@@ -191,30 +191,7 @@ def ancestor_path(depth: int, field: str = "unit__path") -> Expression:
     return Substr(field, 1, end, output_field=CharField())
 
 
-@dataclass(frozen=True)
-class UnitStatus:
-    """Where one recipient stands, read from its delivery and progress rows."""
-
-    delivery: Delivery
-    acknowledged: bool
-    first_submitted: date | None
-    reports: int
-    deadline: date
-
-    @property
-    def reported(self) -> bool:
-        return self.first_submitted is not None
-
-    @property
-    def on_time(self) -> bool:
-        return self.first_submitted is not None and self.first_submitted <= self.deadline
-
-    def days_late(self, today: date) -> int:
-        end = self.first_submitted or today
-        return max(0, (end - self.deadline).days)
-
-
-def unit_statuses(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int) -> list[UnitStatus]:
+def unit_statuses(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int) -> list[RecipientStatus]:
     """Return the status of each recipient (at most `limit`), silent ones first, in one query."""
     rows = (
         deliveries.select_related("unit")
@@ -224,7 +201,7 @@ def unit_statuses(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: 
     return [_status(d, dispatch) for d in rows]
 
 
-def lagging(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int = 20) -> list[UnitStatus]:
+def lagging(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int = 20) -> list[RecipientStatus]:
     """Return the recipients that have not reported, never-acknowledged first, then by name.
 
     Within one dispatch every silent recipient is equally late (the deadline is shared), so the
@@ -244,9 +221,9 @@ def lagging(deliveries: QuerySet[Delivery], dispatch: Dispatch, *, limit: int = 
     return [_status(d, dispatch) for d in rows]
 
 
-def _status(d: Any, dispatch: Dispatch) -> UnitStatus:
+def _status(d: Any, dispatch: Dispatch) -> RecipientStatus:
     d.dispatch = dispatch
-    return UnitStatus(
+    return RecipientStatus(
         delivery=d,
         acknowledged=d.acknowledged_at is not None,
         first_submitted=timezone.localdate(d.first) if d.first else None,

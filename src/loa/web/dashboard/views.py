@@ -72,7 +72,7 @@ def _dispatch_indicators(
 ) -> dict[str, object]:
     under, root = _under(request, focus), _root(request, focus)
 
-    def count() -> tuple[summary.Overview, list[summary.UnitStatus], list[summary.UnitStatus]]:
+    def count() -> tuple[summary.Overview, list[ind.RecipientStatus], list[ind.RecipientStatus]]:
         deliveries = scoped(Delivery.objects.filter(dispatch=dispatch, **under), request.user)
         seen = summary.overview(deliveries, dispatch, root)
         by_unit = summary.unit_statuses(deliveries, dispatch, limit=500) if len(seen.areas) <= 1 else []
