@@ -207,12 +207,15 @@ class WebServer:
         return [int(p) for p in children.read_text().split()] if children.exists() else []
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by gunicorn's master and workers (user + system, from /proc)."""
+        """CPU time used so far by gunicorn's master and workers (user + system, from /proc), counting
+        workers that have been recycled: the master's children's times keep theirs."""
         total = 0
         for pid in [self.process.pid, *self.worker_pids()]:
             with contextlib.suppress(OSError):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])  # utime, stime
+                if pid == self.process.pid:
+                    total += int(fields[13]) + int(fields[14])  # cutime, cstime: reaped workers
         return total / os.sysconf("SC_CLK_TCK")
 
 

@@ -13,7 +13,8 @@ from loa.web.access import audit
 from loa.web.access.decorators import staff_required
 from loa.web.access.rules import can_act_for, can_issue, in_scope, require
 from loa.web.access.scoping import get_scoped_or_404, membership_of, scoped
-from loa.web.dashboard.indicators import COUNTED, Rate, recipient_statuses
+from loa.web.dashboard.indicators import Rate, recipient_statuses
+from loa.web.dashboard.summary import REPORTED
 from loa.web.dispatches import flows
 from loa.web.dispatches.document import render_dispatch_docx
 from loa.web.dispatches.duties import duties_for
@@ -131,7 +132,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     total = pages.count
-    reported = deliveries.filter(reports__status__in=COUNTED).values("pk").distinct().count()
+    reported = deliveries.filter(REPORTED).count()  # the recipients' progress rows, not every report
     unit_kind = own.delivery.unit.kind if own else (membership.unit.kind if membership else "")
     pack = load_pack(dispatch.pack_manifest)
     context = {
