@@ -393,13 +393,20 @@ def report(rows: list[str], args: argparse.Namespace) -> str:
     command = f".venv/bin/python benchmarks/web_load.py --seconds {args.seconds:g} --workers {args.workers}"
     if args.threads is not None:
         command += f" --threads {args.threads}"
+    if args.cases != "quiz,report,portal":
+        command += f" --cases {args.cases}"
+    if args.section != "web":
+        command += f" --section {args.section}"
+    load = os.getloadavg()[1]
+    busy = " (above the core count: other work competed and the figures understate)" if load > 2 else ""
+    title = "Quiz API for ten minutes (G15)" if args.section == "web-g15" else "Web tier under load"
     return "\n".join(
         [
-            "## Web tier under load (gunicorn on loopback)",
+            f"## {title} (gunicorn on loopback)",
             "",
             f"`{command}` — {machine()}; PostgreSQL and Redis on the same machine, and the load generator too"
-            f" (it shares the cores it measures); load average {os.getloadavg()[1]:.1f} over the last 5 min"
-            " of the run (above the core count, other work competed and the figures understate)."
+            f" (it shares the cores it measures); load average {load:.1f} over the last 5 min"
+            f" of the run{busy}."
             f" Each case runs for {args.seconds:g} s. Target G15: quiz API ≥ 300 req/s for 10 min,"
             " p95 < 100 ms, p99 < 250 ms, 0 unexpected non-2xx, rows = accepted; G16: replays add 0 rows.",
             "",
