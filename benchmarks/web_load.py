@@ -357,7 +357,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300, help="quiz submissions offered per second")
     parser.add_argument("--report-clients", type=int, default=8)
     parser.add_argument("--cases", default="quiz,report,portal")
-    parser.add_argument("--section", default="web", help="section of RESULTS.md to write (G15's long run: web-g15)")
+    parser.add_argument(
+        "--section", default="web", help="section of RESULTS.md to write (G15's long run: web-g15)"
+    )
     parser.add_argument("--postgres", default=web_stack.DEFAULT_POSTGRES, help="server URL, no database")
     parser.add_argument("--redis", default=web_stack.DEFAULT_REDIS, help="'' to run without Redis")
     parser.add_argument("--portal", type=Path, help="a built portal (default: build one)")
