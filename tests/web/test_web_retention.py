@@ -26,7 +26,7 @@ def photos(tree):
     dispatch = create_dispatch(tree.issuer, units=[tree.school_long_an])
     report = create_report(dispatch.deliveries.get())
     made = [
-        flows.add_photo(report, sample_jpeg(size=(80, 60)), caption=f"Ảnh {n}", by=None) for n in range(4)
+        flows.add_photo(report, sample_jpeg(size=(80 + n, 60)), caption=f"Ảnh {n}", by=None) for n in range(4)
     ]
     old = timezone.now() - timedelta(days=settings.LOA_EVIDENCE_RETENTION_DAYS + 1)
     EvidencePhoto.objects.filter(pk__in=[p.pk for p in made[:3]]).update(uploaded_at=old)
