@@ -5,6 +5,11 @@ needs its page as a file of its own. pypdf takes ~15 ms a page to do this; copyi
 page uses (its content, fonts, images) with their numbers rewritten takes a fraction of a
 millisecond. Only what Typst writes is supported: a classic cross-reference table, no object
 streams, no tags (compile with pdf_tags=False: a structure tree spans pages).
+
+A page can also get content of its own drawn over it (an *overlay*: a unit's QR code is cheaper to
+write as a path here than for Typst to read as an SVG per page). Its stream is added after the
+page's: `/Contents [q-stream page's-content overlay]`, the overlay starting with `Q`, so it draws in
+the page's default space whatever state the page's content leaves.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from loa.errors import BuildError
@@ -22,6 +28,7 @@ _STREAM = re.compile(rb">>\s*stream\r?\n")
 _XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
 _PARENT = re.compile(rb"/Parent \d+ 0 R")
 _LANG = re.compile(rb"/Lang\((?:[^()\\]|\\.)*\)")
+_CONTENTS = re.compile(rb"/Contents(?: (\d+ 0 R)|\[([^\]]*)\])")
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,13 @@ class _Object:
     refs: tuple[int, ...]
 
 
-def split_pages(pdf: bytes) -> list[bytes]:
+def split_pages(pdf: bytes, overlays: Sequence[bytes] | None = None) -> list[bytes]:
     """Return one PDF per page of a PDF Typst wrote, each with only the objects its page uses.
 
     Objects every page uses (a shared background, fonts, the document's info) get the same numbers
     in every file and are written once, then copied; only each page's own objects are renumbered.
+    `overlays`, one per page, are content-stream operators drawn over the page in its default user
+    space (origin bottom left, points), written uncompressed (they are small).
     """
     objects, trailer = _parse(pdf)
     root = int(_match(rb"/Root (\d+) 0 R", trailer))
@@ -66,12 +75,16 @@ def split_pages(pdf: bytes) -> list[bytes]:
     )
     offsets = [len(b"%PDF-1.7\n%\x80\x80\x80\x80\n"), head.index(b"2 0 obj")]
     chunks = [_chunk(objects[n], numbers[n], numbers) for n in shared]
+    if overlays is not None:
+        if len(overlays) != len(pages):
+            raise BuildError(f"pdfsplit: {len(overlays)} overlays for {len(pages)} pages")
+        chunks.append(_stream(4 + len(chunks), b"q\n"))  # shared: opens every page's own content
     info_ref = b"/Info %d 0 R" % numbers[int(info)] if info else b""
+    own = [[n for n in used if n not in common] for used in uses]
+    drawn: Sequence[bytes | None] = overlays if overlays is not None else [None] * len(pages)
     return [
-        _one_page(
-            objects, page, [n for n in used if n not in common], head, offsets, chunks, numbers, info_ref
-        )
-        for page, used in zip(pages, uses, strict=True)
+        _one_page(objects, page, mine, head, offsets, chunks, numbers, info_ref, overlay)
+        for page, mine, overlay in zip(pages, own, drawn, strict=True)
     ]
 
 
@@ -94,6 +107,20 @@ def _chunk(obj: _Object, number: int, numbers: dict[int, int]) -> bytes:
     return b"%d 0 obj\n" % number + _REF.sub(renumber, obj.head) + obj.tail
 
 
+def _stream(number: int, data: bytes) -> bytes:
+    return b"%d 0 obj\n<</Length %d>>\nstream\n%s\nendstream\nendobj\n" % (number, len(data), data)
+
+
+def _with_overlay(page: bytes, opening: int, overlay: int) -> bytes:
+    """Return a page object whose contents are the shared `q`, its own, then the overlay's."""
+    found = _CONTENTS.search(page)
+    if found is None:
+        raise BuildError("pdfsplit: a page without /Contents cannot take an overlay")
+    own = found.group(1) or found.group(2)
+    contents = b"/Contents[%d 0 R %s %d 0 R]" % (opening, own, overlay)
+    return page[: found.start()] + contents + page[found.end() :]
+
+
 def _one_page(
     objects: dict[int, _Object],
     page: int,
@@ -103,11 +130,18 @@ def _one_page(
     shared: list[bytes],
     common: dict[int, int],
     info_ref: bytes,
+    overlay: bytes | None,
 ) -> bytes:
     numbers = common | {old: new for new, old in enumerate(own[1:], start=4 + len(shared))} | {page: 3}
-    chunks = [head, _PARENT.sub(b"/Parent 2 0 R", _chunk(objects[page], 3, numbers))]
+    page_object = _PARENT.sub(b"/Parent 2 0 R", _chunk(objects[page], 3, numbers))
+    last = 3 + len(shared) + len(own)  # the overlay's number: after the page's own objects
+    if overlay is not None:
+        page_object = _with_overlay(page_object, 3 + len(shared), last)
+    chunks = [head, page_object]
     chunks += shared
     chunks += [_chunk(objects[n], numbers[n], numbers) for n in own[1:]]
+    if overlay is not None:
+        chunks.append(_stream(last, b"Q\n" + overlay))
     offsets = list(offsets)
     position = len(head)
     for chunk in chunks[1:]:

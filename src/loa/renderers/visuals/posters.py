@@ -8,10 +8,9 @@ from typing import Any, ClassVar
 from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, portal_link, unit_of
-from loa.renderers.qr import qr_svg
 from loa.renderers.typst import compile_typst
 from loa.renderers.visuals.content import Variant, alt_text, base_data, typographic
-from loa.renderers.visuals.stamps import stamped_pages
+from loa.renderers.visuals.stamps import QrPath, stamped_pages
 
 PREVIEW_PPI = 150.0
 MAX_MESSAGES = 5
@@ -49,7 +48,7 @@ class PosterRenderer(Renderer):
     kind: ClassVar[str] = "poster"
     format: ClassVar[str] = "pdf"
     media_type: ClassVar[str] = "application/pdf"
-    version: ClassVar[str] = "3"  # QR codes from zxing-cpp
+    version: ClassVar[str] = "4"  # stamped QR codes drawn into the PDF as paths
     cobrand: ClassVar[bool] = True
     cobrand_batch: ClassVar[bool] = True
 
@@ -71,17 +70,18 @@ class PosterRenderer(Renderer):
         alone = {u.code for u in units if u.logo}
         found: dict[tuple[str, str], Artifact] = {}
         stamped = [u for u in units if not u.logo]
-        qr = {u.code: qr_svg(portal_link(campaign, topic, u)) for u in stamped}
+        qr = {u.code: QrPath.of(portal_link(campaign, topic, u)) for u in stamped}
         # Room for the campaign's longest address, so every batch of a topic shares one base.
         longest = max((u for u in campaign.units if not u.logo), key=lambda u: len(u.code), default=None)
-        longest_url = _recipient(campaign, topic, longest, "")["url-text"] if longest else None
+        longest_url = _recipient(campaign, topic, longest)["url-text"] if longest else None
         for size in PAPER_SIZES:
             data = poster_data(campaign, topic, None, size)
             for group in ([u for u in stamped if u.contact], [u for u in stamped if not u.contact]):
-                recipients = [_recipient(campaign, topic, u, qr[u.code]) for u in group]
                 result = stamped_pages(
-                    "poster.typ", data, recipients, root=campaign.root, longest_url=longest_url
-                )
+                    "poster.typ", data, [_recipient(campaign, topic, u) for u in group],
+                    root=campaign.root, longest_url=longest_url,
+                    qr_codes=[qr[u.code] for u in group],
+                )  # fmt: skip
                 alone |= {group[i].code for i in result.alone}
                 for unit, pdf in zip(group, result.pages, strict=True):
                     path = f"don-vi/{unit.code}/ap-phich/{topic.id}/{size.slug}.pdf"
@@ -131,12 +131,13 @@ def poster_data(campaign: m.Campaign, topic: m.Topic, unit: m.Unit | None, size:
     }
 
 
-def _recipient(campaign: m.Campaign, topic: m.Topic, unit: m.Unit, qr: str) -> dict[str, Any]:
-    """Return one unit's marks as brand.typ's `who` reads them (a stamped unit has no logo)."""
+def _recipient(campaign: m.Campaign, topic: m.Topic, unit: m.Unit) -> dict[str, Any]:
+    """Return one unit's marks as brand.typ's `who` reads them (a stamped unit has no logo; its QR
+    code is drawn in by stamps.py)."""
     url = portal_link(campaign, topic, unit)
     return {
         "unit": {"name": unit.name, "logo": None},
         "contact": unit.contact or None,
-        "qr": qr,
+        "qr": None,
         "url-text": url.split("://", 1)[-1],
     }
