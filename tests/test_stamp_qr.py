@@ -69,6 +69,14 @@ def typst_pdf(source: str) -> bytes:
     return pdf
 
 
+def read_strictly(pdf: bytes) -> None:
+    """Read every object of a PDF with pypdf in strict mode (offsets, lengths, references checked)."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is in the test extra: pip install -e '.[test]'")
+    reader = pypdf.PdfReader(io.BytesIO(pdf), strict=True)
+    for number in range(1, int(reader.trailer["/Size"])):
+        assert reader.get_object(number) is not None, number
+
+
 TWO_PAGES = "#set page(width: 144pt, height: 144pt, margin: 0pt)\nĐơn vị một\n#pagebreak()\nĐơn vị hai\n"
 BLACK_INCH = b"0 g\n0 0 72 72 re\nf\n"
 """An overlay: a black square an inch wide at the page's bottom-left corner (default user space)."""
@@ -96,6 +104,7 @@ def test_stamped_posters_are_one_page_pdfs_that_still_name_their_unit() -> None:
     for unit in with_units(campaign()).units:
         if unit.code in STAMPED:
             for size in SIZES:
+                read_strictly(stamped(unit.code, size).data)
                 (page,) = pdf_pages(stamped(unit.code, size).data)
                 assert len(page["/Contents"]) == 3, "the shared q, the page's own content, the QR code"
                 assert unit.name in pdf_text(stamped(unit.code, size).data)
@@ -122,6 +131,7 @@ def test_an_overlay_draws_in_the_pages_default_space(tmp_path: Path) -> None:
 def test_overlays_leave_valid_one_page_pdfs_with_their_text() -> None:
     pages = split_pages(typst_pdf(TWO_PAGES), [BLACK_INCH, BLACK_INCH])
     for name, pdf in zip(("Đơn vị một", "Đơn vị hai"), pages, strict=True):
+        read_strictly(pdf)
         (page,) = pdf_pages(pdf)
         assert name in pdf_text(pdf)
         opening, _, overlay = (part.get_object().get_data() for part in page["/Contents"])
