@@ -154,8 +154,8 @@ def test_cards_are_planned_for_everyone_and_for_each_children_band_with_actions(
     ]
 
 
-def test_posters_are_cobranded_and_cards_are_not() -> None:
-    assert PosterRenderer.cobrand and not CardRenderer.cobrand and not InfographicRenderer.cobrand
+def test_posters_and_cards_are_cobranded_and_infographics_are_not() -> None:
+    assert PosterRenderer.cobrand and CardRenderer.cobrand and not InfographicRenderer.cobrand
 
 
 # --- exact sizes -------------------------------------------------------------------------------

@@ -148,13 +148,14 @@ UNIT_BATCH = 256
 def plan_jobs(renderer: Renderer, campaign: m.Campaign) -> list[Job]:
     """Return a renderer's jobs, repeated for every unit (or batch of units) when it co-brands."""
     jobs = renderer.plan(campaign)
-    if not renderer.cobrand:
+    if not renderer.cobrand or not campaign.units:
         return jobs
+    cobranded = renderer.plan_cobranded(campaign)
     codes = [unit.code for unit in campaign.units]
     if renderer.cobrand_batch:
         batches = [tuple(codes[i : i + UNIT_BATCH]) for i in range(0, len(codes), UNIT_BATCH)]
-        return jobs + [replace(job, units=batch) for batch in batches for job in jobs]
-    return jobs + [replace(job, unit=code) for code in codes for job in jobs]
+        return jobs + [replace(job, units=batch) for batch in batches for job in cobranded]
+    return jobs + [replace(job, unit=code) for code in codes for job in cobranded]
 
 
 def select_renderers(formats: Sequence[str] | None) -> list[Renderer]:

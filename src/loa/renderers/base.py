@@ -151,6 +151,11 @@ class Renderer(ABC):
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         """Return the artifacts of one job; pure, no files written."""
 
+    def plan_cobranded(self, campaign: m.Campaign) -> list[Job]:
+        """Return the jobs repeated for every recipient unit (all of plan's, unless a renderer
+        co-brands only some of its products)."""
+        return self.plan(campaign)
+
     def unavailable_reason(self) -> str | None:
         """Return why this renderer cannot run on this machine (a missing program, named), or None."""
         return None

@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
-from loa.renderers.context import pack_path, unit_of
+from loa.renderers.context import pack_path, portal_link, unit_of
 from loa.renderers.typst import TypstFormat, compile_typst
+from loa.renderers.visuals.card_stamps import stamped_cards
 from loa.renderers.visuals.content import Variant, alt_text, base_data, children_bands, messages
 
 PPI = 144.0
@@ -75,6 +76,9 @@ ZALO_COVER = CardSize(
 GENERAL_SIZES = (FACEBOOK_PORTRAIT, FACEBOOK_SQUARE, LINK_CARD, STORY, ZALO_COVER)
 BAND_SIZES = (FACEBOOK_PORTRAIT,)
 """A children's band gets one feed card: enough for schools' and parents' pages, few files."""
+UNIT_SIZES = (FACEBOOK_PORTRAIT, ZALO_COVER)
+"""A unit's pack: the feed card for its Facebook page and the cover for its Zalo OA articles, per
+topic, as PNG (what is posted); the other sizes and formats stay shared."""
 
 
 class CardRenderer(Renderer):
@@ -84,7 +88,9 @@ class CardRenderer(Renderer):
     kind: ClassVar[str] = "card"
     format: ClassVar[str] = "png"
     media_type: ClassVar[str] = "image/png"
-    version: ClassVar[str] = "2"  # QR codes from zxing-cpp
+    version: ClassVar[str] = "3"  # co-branded per unit
+    cobrand: ClassVar[bool] = True
+    cobrand_batch: ClassVar[bool] = True
 
     def plan(self, campaign: m.Campaign) -> list[Job]:
         return [
@@ -93,38 +99,111 @@ class CardRenderer(Renderer):
             for a in (None, *children_bands(campaign, t))
         ]
 
+    def plan_cobranded(self, campaign: m.Campaign) -> list[Job]:
+        return [Job(self.name, t.id) for t in campaign.topics]
+
     def render(self, campaign: m.Campaign, job: Job) -> list[Artifact]:
         assert job.topic
         topic = campaign.topic(job.topic)
+        if job.units:
+            return self.render_units(campaign, topic, job)
         variant = Variant(campaign.audience(job.audience) if job.audience else None)
+        if job.unit:
+            return [
+                a
+                for size in UNIT_SIZES
+                for a in self.render_size(campaign, topic, variant, job, size, ("png",))
+            ]
         sizes = BAND_SIZES if variant.audience else GENERAL_SIZES
         return [a for size in sizes for a in self.render_size(campaign, topic, variant, job, size)]
 
+    def render_units(self, campaign: m.Campaign, topic: m.Topic, job: Job) -> list[Artifact]:
+        """Return a batch of units' cards: each size drawn once, each unit's marks laid over it
+        (visuals/card_stamps.py); a unit with its own logo, or a name or contact line too long for
+        its place, is laid out alone (it moves the layout)."""
+        units = [campaign.unit(code) for code in job.units]
+        alone = {u.code for u in units if u.logo}
+        stamped = [u for u in units if not u.logo]
+        # Room for the campaign's longest address, so every batch of a topic shares one base.
+        addresses = [_address(portal_link(campaign, topic, u)) for u in campaign.units if not u.logo]
+        longest = max(addresses, key=len, default="")
+        found: dict[tuple[str, str], Artifact] = {}
+        variant = Variant(None)
+        for size in UNIT_SIZES:
+            data = card_data(campaign, topic, variant, None, size)
+            items = card_items(data)
+            for group in ([u for u in stamped if u.contact], [u for u in stamped if not u.contact]):
+                links = [portal_link(campaign, topic, u) for u in group]
+                recipients = [
+                    {"unit": {"name": u.name, "logo": None}, "contact": u.contact or None, "qr": None,
+                     "url-text": _address(link), "code": u.code}
+                    for u, link in zip(group, links, strict=True)
+                ]  # fmt: skip
+                result = stamped_cards(data, recipients, links, root=campaign.root, longest_url=longest)
+                alone |= {group[i].code for i in result.alone}
+                for unit, link, png in zip(group, links, result.pngs, strict=True):
+                    if png is None:
+                        continue
+                    path = f"don-vi/{unit.code}/the/{topic.id}/{variant.slug}-{size.slug}.png"
+                    alt = alt_text(f"{size.product} {size.width}×{size.height}", data | {"url": link}, items)
+                    found[unit.code, path] = self.artifact(topic, variant, size, path, "png", png, alt)
+        for code in alone:
+            for artifact in self.render(campaign, Job(self.name, topic.id, unit=code)):
+                found[code, artifact.path] = artifact
+        position = {code: i for i, code in enumerate(job.units)}
+        return [found[key] for key in sorted(found, key=lambda k: (position[k[0]], k[1]))]
+
     def render_size(
-        self, campaign: m.Campaign, topic: m.Topic, variant: Variant, job: Job, size: CardSize
+        self,
+        campaign: m.Campaign,
+        topic: m.Topic,
+        variant: Variant,
+        job: Job,
+        size: CardSize,
+        formats: tuple[TypstFormat, ...] = ("png", "svg", "pdf"),
     ) -> list[Artifact]:
-        """Return the PNG, SVG and PDF of one card size."""
+        """Return the PNG, SVG and PDF of one card size (or the formats asked for)."""
         data = card_data(campaign, topic, variant, unit_of(campaign, job), size)
         alt = alt_text(f"{size.product} {size.width}×{size.height}", data, card_items(data))
         stem = pack_path(job, f"the/{topic.id}/{variant.slug}-{size.slug}")
         return [
-            Artifact(
-                path=f"{stem}.{fmt}",
-                data=compile_typst(
+            self.artifact(
+                topic,
+                variant,
+                size,
+                f"{stem}.{fmt}",
+                fmt,
+                compile_typst(
                     "card.typ", data, root=campaign.root, format=fmt, ppi=PPI, preludes=("brand.typ",)
                 )[0],
-                kind=self.kind,
-                format=fmt,
-                media_type=MEDIA_TYPES[fmt],
-                title=f"{topic.title} — {size.product}",
-                topic=topic.id,
-                audience=variant.audience.id if variant.audience else None,
-                width=size.width,
-                height=size.height,
-                alt=alt,
+                alt,
             )
-            for fmt in ("png", "svg", "pdf")
+            for fmt in formats
         ]
+
+    def artifact(
+        self,
+        topic: m.Topic,
+        variant: Variant,
+        size: CardSize,
+        path: str,
+        fmt: TypstFormat,
+        data: bytes,
+        alt: str,
+    ) -> Artifact:
+        return Artifact(
+            path=path,
+            data=data,
+            kind=self.kind,
+            format=fmt,
+            media_type=MEDIA_TYPES[fmt],
+            title=f"{topic.title} — {size.product}",
+            topic=topic.id,
+            audience=variant.audience.id if variant.audience else None,
+            width=size.width,
+            height=size.height,
+            alt=alt,
+        )
 
 
 def card_data(
@@ -133,6 +212,11 @@ def card_data(
     """Return the data card.typ reads for one topic, audience variant and size."""
     data = base_data(campaign, topic, variant, unit, qr=size.qr)
     return data | {"page": size.page(), "messages": messages(topic, variant, size.messages)}
+
+
+def _address(link: str) -> str:
+    """Return a link as printed: without its scheme."""
+    return link.split("://", 1)[-1]
 
 
 def card_items(data: dict[str, Any]) -> list[str]:

@@ -144,12 +144,13 @@ def _base(template: str, data: str, root: Path) -> tuple[bytes, dict[str, float]
     pdf = compile_typst(template, json.loads(data), root=root, preludes=("brand.typ",), pdf_tags=False)
     if len(pdf) != 1:
         raise BuildError(f"stamps: {template} has {len(pdf)} pages; one was expected")
-    sheet, slots = _slots(pdf[0])
+    sheet, slots = slots_of(pdf[0])
     return _without_slot_links(pdf[0]), sheet, slots
 
 
-def _slots(pdf: bytes) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Return the page size and where each mark goes (top-left origin, points), from the base's links."""
+def slots_of(pdf: bytes) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Return the page size and where each mark goes (name, x, y, width, height, font size; top-left
+    origin, points), from the links over a base's hidden marks."""
     box = _MEDIA_BOX.search(pdf)
     if box is None:
         raise BuildError("stamps: the base has no page size")
@@ -160,6 +161,7 @@ def _slots(pdf: bytes) -> tuple[dict[str, float], list[dict[str, Any]]]:
             "x": float(m.group(1)),
             "y": height - float(m.group(4)),
             "width": float(m.group(3)) - float(m.group(1)),
+            "height": float(m.group(4)) - float(m.group(2)),
             "size": float(m.group(6)),
         }
         for m in _SLOT.finditer(pdf)

@@ -1,0 +1,304 @@
+"""Co-branded social cards for many units: the card drawn once per topic, each unit's marks laid on it.
+
+A unit's card differs from the shared one only in its marks: the unit's name under the issuer's,
+its contact line in the help strip, the QR code and the printed address (both carrying `?dv=<code>`).
+Drawing and encoding a whole 1080×1350 card costs ~90 ms; for thousands of units that is most of a
+build. Instead, per topic (once per process):
+
+1. the *base* card is compiled with the marks hidden (brand.typ `unit-mark`, who.slot): their space is
+   kept and `loa-slot:` links record where they go (read from a PDF of the same layout);
+2. the base is rasterised once and handed to pngpatch, which compresses it once, cut around a box of
+   whole pixels per mark;
+
+and per batch of units:
+
+3. *card-marks.typ* draws every unit's marks alone on transparent pages the size of those boxes,
+   with the same functions and the same shrinking as stamped posters (one Typst run per batch);
+4. each unit's box pixels are the base's with its marks laid over them, and its QR code drawn in
+   whole-pixel modules (crisp, as a scanner likes it); pngpatch writes the PNG from the pieces.
+
+A unit with its own logo, or whose name or contact line would shrink below MIN_SHRINK, changes the
+layout; it is left to the caller to lay out alone (`CardStamps.alone`).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import math
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from loa.errors import BuildError
+from loa.renderers.pngpatch import Box, PatchedPng
+from loa.renderers.qr import qr_matrix
+from loa.renderers.typst import compile_typst
+from loa.renderers.visuals.stamps import MIN_SHRINK, PLACEHOLDER_CONTACT, PLACEHOLDER_NAME, slots_of
+
+PX_PER_PT = 2
+"""Cards are drawn at 144 ppi: two pixels to the point (cards.PPI)."""
+TEXT_MARKS = ("unit-name", "contact", "url")
+ROOM_ABOVE = 0.6
+ROOM_BELOW = 0.4
+ROOM_SIDE = 0.3
+"""How far a mark's glyphs may reach past its place, in its font size: stacked accents (Ấ, Ễ) above,
+descenders below, side bearings."""
+UNBOUNDED = 10_000.0
+"""The room given to a part of an address, in points: it never shrinks."""
+QR_QUIET = 1
+"""Light modules drawn around a unit's QR code: the white block the code sits in adds two or three
+more (the code is drawn in whole pixels per module, as large as that leaves room for)."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One mark's place on the card (points, top-left origin) and the box of pixels it is drawn in."""
+
+    name: str
+    x: float
+    y: float
+    width: float
+    height: float
+    size: float
+    box: Box
+
+
+@dataclass(frozen=True)
+class CardBase:
+    """A topic's card without marks, ready to be copied with each unit's."""
+
+    picture: PatchedPng
+    marks: tuple[Mark, ...]
+    """The text marks, in card-marks.typ's page order."""
+    qr: Mark | None
+
+
+@dataclass(frozen=True)
+class CardStamps:
+    """A batch's PNGs, one per recipient (None for those to lay out alone), and which those are."""
+
+    pngs: list[bytes | None]
+    alone: list[int]
+
+
+def stamped_cards(
+    data: dict[str, Any],
+    recipients: Sequence[dict[str, Any]],
+    links: Sequence[str],
+    *,
+    root: Path,
+    longest_url: str,
+) -> CardStamps:
+    """Return one card PNG per recipient: card.typ with `data` (no unit) and each recipient's marks.
+
+    Each recipient is brand.typ's `who` (unit name, logo None, contact, url-text) plus `code`, the
+    unit's code, which ends its url-text; `links` are the addresses their QR codes carry. All
+    recipients must agree on having a contact line. The base keeps room for `longest_url`: given the
+    same for every batch, batches share one base.
+    """
+    if not recipients:
+        return CardStamps([], [])
+    with_contact = {r["contact"] is not None for r in recipients}
+    if len(with_contact) != 1:
+        raise BuildError("card stamps: recipients with and without a contact line need separate batches")
+    placeholder = {
+        "unit": {"name": PLACEHOLDER_NAME, "logo": None},
+        "contact": PLACEHOLDER_CONTACT if with_contact.pop() else None,
+        "qr": None,
+        "url-text": longest_url,
+        "slot": True,
+    }
+    base = card_base(
+        json.dumps(data | {"recipients": [placeholder]}, ensure_ascii=False, sort_keys=True), root
+    )
+    prefixes = {_split_url(r)[0] for r in recipients}
+    layers = _Layers(base, data, root)
+    layers.render(recipients, prefixes)
+    pngs: list[bytes | None] = []
+    alone = []
+    for index, (who, link) in enumerate(zip(recipients, links, strict=True)):
+        patches = layers.patches(who)
+        if patches is None:
+            pngs.append(None)
+            alone.append(index)
+            continue
+        if base.qr is not None:
+            patches[base.qr.box] = qr_picture(link, base.qr.box)
+        pngs.append(base.picture.png(patches))
+    return CardStamps(pngs, alone)
+
+
+_LAYER_CACHE: OrderedDict[tuple[str, ...], Image.Image] = OrderedDict()
+LAYER_CACHE_SIZE = 2048
+"""Marks kept per process: a batch's units (names, contact lines, codes) for every topic's card."""
+
+
+class _Layers:
+    """The marks of a batch's units and of a topic's address, drawn by card-marks.typ (cached)."""
+
+    def __init__(self, base: CardBase, data: dict[str, Any], root: Path) -> None:
+        self.base = base
+        self.data = data
+        self.root = root
+        self.marks = {m.name: m for m in base.marks}
+        # A mark's drawing depends on the brand and its own place only: the address's place differs
+        # from topic to topic, the name's and contact line's do not (they are drawn once per unit).
+        brand = json.dumps({k: data[k] for k in ("colours", "fonts")}, sort_keys=True)
+        self.style = {
+            m.name: brand + json.dumps(_mark_page(m, auto_width=m.name == "url"), sort_keys=True)
+            for m in base.marks
+        }
+
+    def _pages(self, who: dict[str, Any], prefix: str | None) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+        """Return the pages a recipient's marks need (by cache key), or the address prefix's."""
+        if prefix is not None:
+            mark = self.marks["url"]
+            return [((self.style["url"], "url-prefix", prefix), _mark_page(mark, prefix, auto_width=True))]
+        pages: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+        for mark in self.base.marks:
+            if mark.name == "unit-name":
+                text, auto = who["unit"]["name"], False
+            elif mark.name == "contact":
+                text, auto = who["contact"], False
+            else:
+                text, auto = _split_url(who)[1], True
+            pages.append(((self.style[mark.name], mark.name, text), _mark_page(mark, text, auto_width=auto)))
+        return pages
+
+    def render(self, recipients: Sequence[dict[str, Any]], prefixes: set[str]) -> None:
+        """Draw the marks not drawn yet, in one Typst run."""
+        wanted = [p for who in recipients for p in self._pages(who, None)]
+        if "url" in self.marks:
+            wanted += [p for prefix in sorted(prefixes) for p in self._pages({}, prefix)]
+        missing = dict((key, page) for key, page in wanted if key not in _LAYER_CACHE)
+        if missing:
+            pages = compile_typst(
+                "card-marks.typ",
+                self.data | {"pages": list(missing.values()), "min-shrink": MIN_SHRINK},
+                root=self.root,
+                format="png",
+                ppi=72.0 * PX_PER_PT,
+                preludes=("brand.typ",),
+            )
+            if len(pages) != len(missing):
+                raise BuildError(f"card stamps: {len(pages)} pages for {len(missing)} marks")
+            for key, png in zip(missing, pages, strict=True):
+                layer = Image.open(io.BytesIO(png))
+                _LAYER_CACHE[key] = layer.convert("RGBA")
+        for key, _ in wanted:
+            _LAYER_CACHE.move_to_end(key)
+        while len(_LAYER_CACHE) > max(LAYER_CACHE_SIZE, len(wanted)):
+            _LAYER_CACHE.popitem(last=False)
+
+    def patches(self, who: dict[str, Any]) -> dict[Box, Image.Image] | None:
+        """Return a recipient's boxes with its marks laid on the base, or None when one overflows."""
+        patches: dict[Box, Image.Image] = {}
+        for (key, _), mark in zip(self._pages(who, None), self.base.marks, strict=True):
+            layer = _LAYER_CACHE[key]
+            box = mark.box
+            height = box.bottom - box.top
+            if layer.height != height:
+                return None  # card-marks.typ made the page taller: the mark would shrink too far
+            region = self.base.picture.base.crop((box.left, box.top, box.right, box.bottom)).convert("RGBA")
+            if mark.name == "url":
+                # Right-aligned: the unit's code at the place's right edge, the address before it.
+                prefix = _LAYER_CACHE[self._pages(who, _split_url(who)[0])[0][0]]
+                right = round((mark.x + mark.width) * PX_PER_PT) - box.left
+                region.alpha_composite(layer, (right - layer.width, 0))
+                region.alpha_composite(prefix, (right - layer.width - prefix.width, 0))
+            else:
+                region.alpha_composite(layer)
+            patches[box] = region.convert("RGB")
+        return patches
+
+
+def _split_url(who: dict[str, Any]) -> tuple[str, str]:
+    """Return a recipient's printed address cut before its unit code: the topic's part, the unit's."""
+    text, code = who["url-text"], who["code"]
+    if not text.endswith(code):
+        raise BuildError(f"card stamps: the address {text} does not end with the unit code {code}")
+    return text[: -len(code)], code
+
+
+@functools.lru_cache(maxsize=32)
+def card_base(data: str, root: Path) -> CardBase:
+    """Return a topic's base card (compiled twice: PDF for the marks' places, PNG for the pixels)."""
+    values = json.loads(data)
+    pdf = compile_typst("card.typ", values, root=root, preludes=("brand.typ",), pdf_tags=False)[0]
+    png = compile_typst(
+        "card.typ", values, root=root, format="png", ppi=72.0 * PX_PER_PT, preludes=("brand.typ",)
+    )[0]
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    marks = _marks(pdf, picture.size)
+    text = tuple(m for name in TEXT_MARKS for m in marks if m.name == name)
+    qr = next((m for m in marks if m.name == "qr"), None)
+    if not any(m.name == "unit-name" for m in text):
+        raise BuildError("card stamps: the base records no place for the unit's name")
+    boxes = [m.box for m in text] + ([qr.box] if qr else [])
+    return CardBase(PatchedPng(picture, boxes), text, qr)
+
+
+def _marks(pdf: bytes, pixels: tuple[int, int]) -> list[Mark]:
+    """Return where each mark goes and the box of whole pixels it may draw in."""
+    width, height = pixels
+    found = []
+    for slot in slots_of(pdf)[1]:
+        size = slot["size"]
+        side, above, below = (0.0, 0.0, 0.0) if slot["name"] == "qr" else (ROOM_SIDE, ROOM_ABOVE, ROOM_BELOW)
+        x, y = slot["x"], slot["y"]
+        box = Box(
+            max(0, math.floor((x - side * size) * PX_PER_PT)),
+            max(0, math.floor((y - above * size) * PX_PER_PT)),
+            min(width, math.ceil((x + slot["width"] + side * size) * PX_PER_PT)),
+            min(height, math.ceil((y + slot["height"] + below * size) * PX_PER_PT)),
+        )
+        found.append(Mark(slot["name"], x, y, slot["width"], slot["height"], size, box))
+    return found
+
+
+def _mark_page(mark: Mark, text: str = "", *, auto_width: bool = False) -> dict[str, Any]:
+    """Return a mark's page for card-marks.typ: its box in points and the mark's place within it.
+
+    The parts of an address are laid side by side on pages as wide as their text; they never
+    shrink (the base keeps room for the longest address). A mark's offset is rounded to a quarter
+    of a pixel, so a place laid out a hair apart on another topic's card (the help strip moves by
+    a tenth of a pixel with the layout above it) draws the same mark: a unit's name and contact
+    line are drawn once for every topic.
+    """
+    box = mark.box
+    return {
+        "name": mark.name,
+        "text": text,
+        "width": None if auto_width else (box.right - box.left) / PX_PER_PT,
+        "height": (box.bottom - box.top) / PX_PER_PT,
+        "dx": 0 if auto_width else _quarter_pixel(mark.x - box.left / PX_PER_PT),
+        "dy": _quarter_pixel(mark.y - box.top / PX_PER_PT),
+        "room": UNBOUNDED if auto_width else round(mark.width, 3),
+        "size": round(mark.size, 3),
+    }
+
+
+def _quarter_pixel(points: float) -> float:
+    return round(points * PX_PER_PT * 4) / (PX_PER_PT * 4)
+
+
+def qr_picture(link: str, box: Box) -> Image.Image:
+    """Return a QR code filling a box: white, the code centred in whole-pixel modules."""
+    rows = qr_matrix(link)
+    side = box.right - box.left
+    modules = len(rows) + 2 * QR_QUIET
+    module = side // modules
+    if module < 2:
+        raise BuildError(f"card stamps: a QR code of {modules} modules does not fit {side} px")
+    code = Image.frombytes("L", (len(rows), len(rows)), b"".join(rows))
+    code = code.resize((len(rows) * module, len(rows) * module), Image.Resampling.NEAREST)
+    picture = Image.new("RGB", (side, box.bottom - box.top), "white")
+    offset = (side - len(rows) * module) // 2, (box.bottom - box.top - len(rows) * module) // 2
+    picture.paste(code.convert("RGB"), offset)
+    return picture

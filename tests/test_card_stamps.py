@@ -1,0 +1,224 @@
+"""Co-branded social cards: a batch of units' cards made from one drawing per topic (card_stamps),
+written by pngpatch from pieces compressed once. They must be the cards a unit would get laid out
+alone — same size, same marks in the same places, a QR code that reads back the unit's link."""
+
+from __future__ import annotations
+
+import io
+import random
+import zlib
+from functools import cache
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw
+
+from loa import model as m
+from loa.build import plan_jobs
+from loa.errors import BuildError
+from loa.renderers.base import Artifact, Job
+from loa.renderers.pngpatch import Box, PatchedPng, adler32_combine
+from loa.renderers.visuals.cards import CardRenderer
+from test_visuals import TOPIC, TOPIC_URL, campaign, decode_qr, dhash, with_units
+
+SIZES = {"facebook-doc": (1080, 1350), "zalo-bia": (1280, 720)}
+STAMPED = ("thcs-le-loi", "25747", "25750")
+"""The batch's units whose cards are stamped (the fourth's name is too long: laid out alone)."""
+
+
+@cache
+def batch() -> tuple[Artifact, ...]:
+    source = with_units(campaign())
+    return tuple(
+        CardRenderer().render(source, Job("cards", TOPIC, units=tuple(u.code for u in source.units)))
+    )
+
+
+def card(code: str, slug: str) -> Artifact:
+    return next(a for a in batch() if a.path == f"don-vi/{code}/the/{TOPIC}/chung-{slug}.png")
+
+
+@cache
+def laid_out_alone(code: str, slug: str) -> Artifact:
+    artifacts = CardRenderer().render(with_units(campaign()), Job("cards", TOPIC, unit=code))
+    return next(a for a in artifacts if a.path.endswith(f"chung-{slug}.png"))
+
+
+def picture(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return image.convert("RGB")
+
+
+# --- pngpatch --------------------------------------------------------------------------------
+
+
+def test_adler32_combine_matches_zlib() -> None:
+    rng = random.Random(7)
+    for size_a, size_b in ((0, 5), (1, 1), (100, 70_000), (65_521, 3), (5_000, 0)):
+        a, b = rng.randbytes(size_a), rng.randbytes(size_b)
+        assert adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
+
+
+def sample_base() -> Image.Image:
+    rng = random.Random(3)
+    base = Image.new("RGB", (300, 200), "#fdfcf7")
+    draw = ImageDraw.Draw(base)
+    for _ in range(40):
+        x, y = rng.randrange(300), rng.randrange(200)
+        draw.rectangle(
+            (x, y, x + rng.randrange(40), y + rng.randrange(30)),
+            fill=tuple(rng.randrange(256) for _ in "rgb"),
+        )
+    return base
+
+
+BOXES = (Box(0, 0, 120, 30), Box(150, 40, 300, 90), Box(10, 120, 60, 200), Box(100, 170, 290, 200))
+"""At every edge: the first row, the last column, the last row."""
+
+
+def test_a_patched_png_holds_exactly_the_base_with_the_patches_laid_in() -> None:
+    base = sample_base()
+    rng = random.Random(11)
+    patches = {
+        box: Image.frombytes("RGB", (box.right - box.left, box.bottom - box.top),
+                             rng.randbytes((box.right - box.left) * (box.bottom - box.top) * 3))
+        for box in BOXES[:3]
+    }  # fmt: skip
+    data = PatchedPng(base, BOXES).png(patches)
+    expected = base.copy()
+    for box, patch in patches.items():
+        expected.paste(patch, (box.left, box.top))
+    got = picture(data)
+    assert got.size == base.size
+    assert ImageChops.difference(got, expected).getbbox() is None
+    with Image.open(io.BytesIO(data)) as image:
+        image.verify()  # chunk CRCs, zlib checksum
+
+
+def test_a_patched_png_without_patches_is_the_base_and_is_byte_identical_each_time() -> None:
+    patched = PatchedPng(sample_base(), BOXES)
+    first = patched.png({})
+    assert ImageChops.difference(picture(first), sample_base()).getbbox() is None
+    assert PatchedPng(sample_base(), BOXES).png({}) == first
+
+
+def test_pngpatch_refuses_overlapping_boxes_and_patches_of_the_wrong_size() -> None:
+    with pytest.raises(BuildError, match="overlap"):
+        PatchedPng(sample_base(), [Box(0, 0, 50, 50), Box(40, 50, 60, 60)])  # a box owns the row below it
+    with pytest.raises(BuildError, match="outside"):
+        PatchedPng(sample_base(), [Box(250, 0, 320, 10)])
+    with pytest.raises(BuildError, match="a patch of"):
+        PatchedPng(sample_base(), BOXES).png({BOXES[0]: Image.new("RGB", (10, 10))})
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def test_cards_are_cobranded_per_topic_not_per_childrens_band() -> None:
+    source = with_units(campaign())
+    jobs = plan_jobs(CardRenderer(), source)
+    batches = [j for j in jobs if j.units]
+    assert {j.topic for j in batches} == {t.id for t in source.topics}
+    assert all(j.audience is None for j in batches), "a unit's pack takes the general card"
+    assert len(batches) == len(source.topics)
+
+
+# --- the cards ---------------------------------------------------------------------------------
+
+
+def test_a_batch_gives_every_unit_a_feed_card_and_a_zalo_cover_at_their_sizes() -> None:
+    codes = [u.code for u in with_units(campaign()).units]
+    assert [a.path for a in batch()] == [
+        f"don-vi/{code}/the/{TOPIC}/chung-{slug}.png" for code in codes for slug in sorted(SIZES)
+    ]
+    for artifact in batch():
+        slug = artifact.path.rsplit("chung-", 1)[1].removesuffix(".png")
+        assert picture(artifact.data).size == SIZES[slug] == (artifact.width, artifact.height)
+        assert artifact.media_type == "image/png" and artifact.kind == "card"
+
+
+@cache
+def same_length_batch() -> tuple[Artifact, ...]:
+    """Cards for two communes whose codes have the same length: the base keeps room for exactly
+    their address, so their cards must match the ones laid out alone pixel for pixel."""
+    source = with_units(campaign())
+    source = source.model_copy(
+        update={"units": tuple(u for u in source.units if u.code in ("25747", "25750"))}
+    )
+    return tuple(CardRenderer().render(source, Job("cards", TOPIC, units=("25747", "25750"))))
+
+
+def differing(one: Image.Image, other: Image.Image) -> tuple[int, int, int, int] | None:
+    """Return the box of pixels that differ visibly (not by anti-aliasing) between two pictures."""
+    return ImageChops.difference(one, other).convert("L").point(lambda v: 255 if v > 48 else 0).getbbox()
+
+
+@pytest.mark.parametrize("code", ["25747", "25750"])
+@pytest.mark.parametrize("slug", sorted(SIZES))
+def test_a_stamped_card_is_the_card_laid_out_alone_but_for_its_qr_code(code: str, slug: str) -> None:
+    path = f"don-vi/{code}/the/{TOPIC}/chung-{slug}.png"
+    stamped = picture(next(a for a in same_length_batch() if a.path == path).data)
+    box = differing(stamped, picture(laid_out_alone(code, slug).data))
+    if slug == "zalo-bia":  # no QR code on a cover: the same picture
+        assert box is None
+        return
+    # Only the QR code may differ (drawn in whole-pixel modules instead of scaled): one square region.
+    assert box is not None
+    left, top, right, bottom = box
+    assert right - left < 200 and bottom - top < 200, box
+    assert left > stamped.width * 0.6 and top > stamped.height * 0.7, "the code's place, bottom right"
+
+
+@pytest.mark.parametrize("code", STAMPED)
+@pytest.mark.parametrize("slug", sorted(SIZES))
+def test_a_stamped_card_names_its_unit_where_the_card_laid_out_alone_does(code: str, slug: str) -> None:
+    stamped, alone = picture(card(code, slug).data), picture(laid_out_alone(code, slug).data)
+    header = (0, 0, stamped.width, stamped.height // 6)
+    assert differing(stamped.crop(header), alone.crop(header)) is None, "the unit's name under the issuer's"
+    # The base keeps room for the campaign's longest address (a long unit code): the help strip may
+    # sit a pixel lower than on a card laid out for one short address, nothing more.
+    assert bin(dhash(card(code, slug).data) ^ dhash(laid_out_alone(code, slug).data)).count("1") <= 2
+
+
+@pytest.mark.parametrize("code", STAMPED)
+def test_a_stamped_cards_qr_code_reads_back_the_units_link(code: str, tmp_path: Path) -> None:
+    assert decode_qr(card(code, "facebook-doc").data, tmp_path) == [f"{TOPIC_URL}?dv={code}"]
+
+
+def test_a_stamped_cards_alt_text_names_the_units_link() -> None:
+    assert card("25747", "facebook-doc").alt.endswith(f"Mã QR dẫn tới {TOPIC_URL}?dv=25747.")
+    assert card("25747", "facebook-doc").alt == laid_out_alone("25747", "facebook-doc").alt
+
+
+def test_a_unit_whose_name_is_too_long_for_its_place_is_laid_out_alone() -> None:
+    for slug in SIZES:
+        assert card("thpt-tran-dai-nghia", slug).data == laid_out_alone("thpt-tran-dai-nghia", slug).data
+
+
+def test_a_unit_with_its_own_logo_is_laid_out_alone_beside_the_issuers() -> None:
+    source = with_units(campaign())
+    logo = next((source.root / "assets").rglob("logo.*"))
+    unit = m.Unit(code="logo-unit", name="Trường TH Kim Đồng", logo=logo.relative_to(source.root).as_posix())
+    source = source.model_copy(update={"units": (*source.units, unit)})
+    made = CardRenderer().render(source, Job("cards", TOPIC, units=("25747", "logo-unit")))
+    alone = CardRenderer().render(source, Job("cards", TOPIC, unit="logo-unit"))
+    assert {a.path: a.data for a in made if "/logo-unit/" in a.path} == {a.path: a.data for a in alone}
+
+
+def test_stamped_cards_are_byte_identical_across_runs() -> None:
+    source = with_units(campaign())
+    again = CardRenderer().render(source, Job("cards", TOPIC, units=tuple(u.code for u in source.units)))
+    assert [a.data for a in again] == [a.data for a in batch()]
+
+
+def test_a_facebook_card_of_a_unit_stays_small_enough_to_post() -> None:
+    # Facebook takes PNGs under 1 MB without recompressing them hard; Zalo refuses covers over 1 MB.
+    for artifact in batch():
+        assert len(artifact.data) < 1_000_000, artifact.path
+    shared = next(
+        a
+        for a in CardRenderer().render(campaign(), Job("cards", TOPIC))
+        if a.path.endswith("chung-facebook-doc.png")
+    )
+    assert len(card("25747", "facebook-doc").data) < 1.3 * len(shared.data)
