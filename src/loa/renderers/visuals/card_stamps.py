@@ -134,7 +134,7 @@ def stamped_cards(
     return CardStamps(pngs, alone)
 
 
-_LAYER_CACHE: OrderedDict[tuple[str, ...], Image.Image] = OrderedDict()
+_LAYER_CACHE: OrderedDict[tuple[str, ...], _Layer] = OrderedDict()
 LAYER_CACHE_SIZE = 2048
 """Marks kept per process: a batch's units (names, contact lines, codes) for every topic's card."""
 
@@ -189,8 +189,7 @@ class _Layers:
             if len(pages) != len(missing):
                 raise BuildError(f"card stamps: {len(pages)} pages for {len(missing)} marks")
             for key, png in zip(missing, pages, strict=True):
-                layer = Image.open(io.BytesIO(png))
-                _LAYER_CACHE[key] = layer.convert("RGBA")
+                _LAYER_CACHE[key] = _Layer.of(png)
         for key, _ in wanted:
             _LAYER_CACHE.move_to_end(key)
         while len(_LAYER_CACHE) > max(LAYER_CACHE_SIZE, len(wanted)):
@@ -202,20 +201,42 @@ class _Layers:
         for (key, _), mark in zip(self._pages(who, None), self.base.marks, strict=True):
             layer = _LAYER_CACHE[key]
             box = mark.box
-            height = box.bottom - box.top
-            if layer.height != height:
+            if layer.height != box.bottom - box.top:
                 return None  # card-marks.typ made the page taller: the mark would shrink too far
-            region = self.base.picture.base.crop((box.left, box.top, box.right, box.bottom)).convert("RGBA")
+            region = self.base.picture.base.crop((box.left, box.top, box.right, box.bottom))
             if mark.name == "url":
                 # Right-aligned: the unit's code at the place's right edge, the address before it.
                 prefix = _LAYER_CACHE[self._pages(who, _split_url(who)[0])[0][0]]
                 right = round((mark.x + mark.width) * PX_PER_PT) - box.left
-                region.alpha_composite(layer, (right - layer.width, 0))
-                region.alpha_composite(prefix, (right - layer.width - prefix.width, 0))
+                layer.lay_on(region, right - layer.width)
+                prefix.lay_on(region, right - layer.width - prefix.width)
             else:
-                region.alpha_composite(layer)
-            patches[box] = region.convert("RGB")
+                layer.lay_on(region, 0)
+            patches[box] = region
         return patches
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """A mark's page: its size, and only the part with ink (kept small: a batch's are cached)."""
+
+    width: int
+    height: int
+    ink: Image.Image | None
+    at: tuple[int, int]
+
+    @classmethod
+    def of(cls, png: bytes) -> _Layer:
+        with Image.open(io.BytesIO(png)) as opened:
+            page = opened.convert("RGBA")
+        box = page.getchannel("A").getbbox()
+        ink = page.crop(box) if box else None
+        return cls(page.width, page.height, ink, (box[0], box[1]) if box else (0, 0))
+
+    def lay_on(self, region: Image.Image, left: int) -> None:
+        """Blend the mark onto a picture (RGB) at this horizontal offset, as over an opaque card."""
+        if self.ink is not None:
+            region.paste(self.ink, (left + self.at[0], self.at[1]), self.ink)
 
 
 def _split_url(who: dict[str, Any]) -> tuple[str, str]:
