@@ -67,7 +67,8 @@ gallery: $(BIN)/loa ## Regenerate docs/gallery/: a contact sheet of every produc
 bench: $(BIN)/loa ## Run every benchmark into benchmarks/RESULTS.md (over an hour; QUICK=1 for minutes)
 	$(BIN)/pip install -q pypandoc-binary
 	cd benchmarks && npm install --silent --no-audit --no-fund
-	$(BIN)/python benchmarks/build.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/cobrand.py $(if $(QUICK),--quick)
 	$(BIN)/python benchmarks/video.py $(if $(QUICK),--skip-campaign)
 	$(BIN)/python benchmarks/publish.py
 	$(BIN)/python benchmarks/cluster.py $(if $(QUICK),--quick)

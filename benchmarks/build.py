@@ -1,6 +1,6 @@
 """Benchmark: a full Loa build of the bundled campaign against Pandoc and Marp on the same content.
 
-Run: .venv/bin/python benchmarks/build.py [--quick]
+Run: .venv/bin/python benchmarks/build.py
 Needs: pypandoc-binary (pip) for Pandoc; `npm install` in benchmarks/ and Chromium for Marp.
 Quarto cannot be installed offline (its PyPI package downloads the program at install time), so
 Pandoc, which Quarto drives for HTML, DOCX and PPTX, stands in for it.
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import csv
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -21,7 +19,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 from results import machine, write_section  # noqa: E402
@@ -35,8 +32,7 @@ SKIP_FORMATS = {"video", "bulletin"}  # video has its own benchmark
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="co-brand 10 and 100 units only")
-    args = parser.parse_args()
+    parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="loa-bench-"))
     try:
         sources = export_markdown(work / "md")
@@ -49,8 +45,7 @@ def main() -> None:
         ]
         rows[2]["slides"] = loa_slides(work)
         rebuild = loa_rebuilds(work)
-        units = cobranding(work, [10, 100] if args.quick else [10, 100, 1000, 3321])
-        write_section("build", report(rows, rebuild, units, len(sources)))
+        write_section("build", report(rows, rebuild, len(sources)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print((Path(__file__).with_name("RESULTS.md")).read_text(encoding="utf-8"))
@@ -108,32 +103,6 @@ def _summary(stdout: str) -> str:
     """Return the build's count line without the output path."""
     last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
     return last.split(" → ")[0].lstrip("✓ ")
-
-
-def cobranding(work: Path, counts: list[int]) -> list[dict[str, object]]:
-    cobrand = [f for f in formats() if _is_cobrand(f)]
-    if not cobrand:
-        return []
-    rows = []
-    for count in counts:
-        csv_path = work / f"units-{count}.csv"
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["code", "name", "contact"])
-            writer.writerows([f"{27000 + i}", f"UBND xã Thử Nghiệm {i}", f"Liên hệ: 0272 38{i:05d}"] for i in range(count))
-        out = work / f"units-out-{count}"
-        seconds, rss, _ = run_loa("build", str(CAMPAIGN), "--out", str(out), "--units", str(csv_path),
-                                  "--formats", ",".join(cobrand))
-        shutil.rmtree(out, ignore_errors=True)
-        rows.append({"units": count, "seconds": seconds, "rate": count / seconds, "rss": rss, "formats": cobrand})
-    return rows
-
-
-def _is_cobrand(name: str) -> bool:
-    from loa.renderers.base import available_renderers
-
-    cls = available_renderers().get(name)
-    return bool(cls and cls.cobrand)
 
 
 # --- the tools a user would otherwise use -----------------------------------------------------
@@ -240,7 +209,7 @@ def marp_runs(work: Path) -> list[dict[str, object]]:
 # --- report ---------------------------------------------------------------------------------
 
 
-def report(rows: list[dict[str, object]], rebuild: dict[str, object], units: list[dict[str, object]], topics: int) -> str:
+def report(rows: list[dict[str, object]], rebuild: dict[str, object], topics: int) -> str:
     loa = {str(r["key"]): r for r in rows if "key" in r}
     lines = [
         "## Full build against Pandoc and Marp",
@@ -279,10 +248,7 @@ def report(rows: list[dict[str, object]], rebuild: dict[str, object], units: lis
         f"- No-op rebuild: **{rebuild['noop']:.2f} s** — {rebuild['noop_out']}",
         f"- One topic changed (`{rebuild['topic']}`): **{rebuild['one']:.2f} s** — {rebuild['one_out']}",
     ]
-    if units:
-        lines += ["", "## Co-branded packs", "", f"Formats: {', '.join(units[0]['formats'])}.", "",
-                  "| units | seconds | units/s | peak MiB |", "|---:|---:|---:|---:|"]
-        lines += [f"| {u['units']} | {u['seconds']:.1f} | {u['rate']:.1f} | {u['rss']} |" for u in units]
+    lines += ["", "Co-branded packs: `benchmarks/cobrand.py`, section below."]
     return "\n".join(lines)
 
 

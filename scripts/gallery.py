@@ -13,6 +13,7 @@ is skipped with the package to install. --times prints the CPU time of every vis
 from __future__ import annotations
 
 import argparse
+import csv
 import html
 import io
 import json
@@ -84,10 +85,15 @@ class Build:
     _browser: Any = None
     _url: str = ""
 
-    def products(self, kind: str, fmt: str | None = None) -> list[dict[str, Any]]:
-        """Return the manifest entries of a kind (and format), in manifest order."""
+    def products(self, kind: str, fmt: str | None = None, *, units: bool = False) -> list[dict[str, Any]]:
+        """Return the manifest entries of a kind (and format), in manifest order: the shared ones, or
+        the recipient units' co-branded copies."""
         found = [*self.manifest["products"], *self.extra]
-        return [p for p in found if p["kind"] == kind and fmt in (None, p["format"])]
+        return [
+            p
+            for p in found
+            if p["kind"] == kind and fmt in (None, p["format"]) and p["path"].startswith("don-vi/") == units
+        ]
 
     def file(self, product: dict[str, Any]) -> Path:
         return Path(product.get("root", self.folder)) / product["path"]
@@ -271,6 +277,7 @@ def cards(b: Build) -> list[Section]:
     portraits = [p for p in found if p["path"].endswith("/chung-facebook-doc.png")][1:]
     bands = [p for p in found if p["topic"] == first and p.get("audience") and "facebook-doc" in p["path"]]
     names = {a["id"]: a["name"] for a in b.manifest["audiences"]}
+    units = [p for p in b.products("card", "png", units=True) if p["topic"] == first]
     return [
         Section(
             f"Mọi khổ: {sizes[0]['title'].split(' — ')[0]}",
@@ -283,6 +290,11 @@ def cards(b: Build) -> list[Section]:
             400,
         ),
         Section("Theo đối tượng", [image_tile(b, p, names[p["audience"]]) for p in bands], 420),
+        Section(
+            "Đồng thương hiệu: bản của từng đơn vị nhận (--units)",
+            [image_tile(b, p, f"{p['path'].split('/')[1]} · {after_dash(p)}") for p in units],
+            400,
+        ),
     ]
 
 
@@ -558,6 +570,20 @@ def save_small(image: Image.Image, path: Path, limit: int = LIMIT) -> None:
 # --- the command ----------------------------------------------------------------------------
 
 
+SAMPLE_UNITS = (
+    ("thcs-le-loi", "Trường THCS Lê Lợi", "Cô Lan phụ trách: 0276 3822 000"),
+    ("xa-tan-thanh", "UBND xã Tân Thành", "Văn phòng UBND xã: 0276 3800 123"),
+)
+"""Recipient units for the co-branded sheet (sample names; a real list comes from the dispatch)."""
+
+
+def sample_units(work: Path) -> Path:
+    path = work / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("code", "name", "contact"), *SAMPLE_UNITS])
+    return path
+
+
 @contextmanager
 def opened_build(campaign: Path, given: Path | None, kinds: list[str]) -> Iterator[Build]:
     """Yield a build of the campaign, fresh in a temporary folder unless one is given."""
@@ -566,7 +592,7 @@ def opened_build(campaign: Path, given: Path | None, kinds: list[str]) -> Iterat
         folder = given or work / "build"
         if given is None and (wanted := {f for k in kinds for f in KINDS[k].formats}):
             print(f"building {', '.join(sorted(wanted))} …", flush=True)
-            build(campaign, out=folder, formats=sorted(wanted))
+            build(campaign, out=folder, formats=sorted(wanted), units=sample_units(work))
         manifest = (
             json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else {}
         )
