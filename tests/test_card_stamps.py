@@ -222,3 +222,22 @@ def test_a_facebook_card_of_a_unit_stays_small_enough_to_post() -> None:
         if a.path.endswith("chung-facebook-doc.png")
     )
     assert len(card("25747", "facebook-doc").data) < 1.3 * len(shared.data)
+
+
+def test_stacked_accents_and_descenders_of_a_units_name_are_drawn_whole() -> None:
+    # Capitals with two marks (Ấ, Ễ, Ỡ) reach far above the line; g, y, p below it. The box a mark is
+    # drawn in must hold them: the card matches the one laid out alone, pixel for pixel.
+    units = (
+        m.Unit(code="12345", name="ẤP ỄNH ỠNG Quý Phú", contact="Liên hệ: Ỷ Ỹ Gấp, 0276 3822 111"),
+        m.Unit(code="12346", name="UBND xã Phước Vinh", contact="Liên hệ: 0276 3822 222"),
+    )
+    source = campaign().model_copy(update={"units": units})
+    made = CardRenderer().render(source, Job("cards", TOPIC, units=("12345", "12346")))
+    alone = CardRenderer().render(source, Job("cards", TOPIC, unit="12345"))
+    for one in alone:
+        stamped = picture(next(a for a in made if a.path == one.path).data)
+        box = differing(stamped, picture(one.data))
+        if one.path.endswith("zalo-bia.png"):
+            assert box is None
+        else:  # the QR code only
+            assert box is not None and box[0] > stamped.width * 0.6 and box[1] > stamped.height * 0.7, box

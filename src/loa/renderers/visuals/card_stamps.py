@@ -12,8 +12,10 @@ build. Instead, per topic (once per process):
 
 and per batch of units:
 
-3. *card-marks.typ* draws every unit's marks alone on transparent pages the size of those boxes,
-   with the same functions and the same shrinking as stamped posters (one Typst run per batch);
+3. *card-marks.typ* draws the units' marks alone on transparent pages the size of those boxes, with
+   the same functions and the same shrinking as stamped posters, in one Typst run per batch: a
+   unit's name and contact line once for every topic (kept per process), its printed address (a
+   topic's page's) once per topic;
 4. each unit's box pixels are the base's with its marks laid over them, and its QR code drawn in
    whole-pixel modules (crisp, as a scanner likes it); pngpatch writes the PNG from the pieces.
 
@@ -49,8 +51,9 @@ ROOM_BELOW = 0.4
 ROOM_SIDE = 0.3
 """How far a mark's glyphs may reach past its place, in its font size: stacked accents (Ấ, Ễ) above,
 descenders below, side bearings."""
-UNBOUNDED = 10_000.0
-"""The room given to a part of an address, in points: it never shrinks."""
+URL_ROOM_BEFORE = 1.2
+"""How far before its place an address may start, in its font size: the place is as wide as the
+campaign's longest address, and another code's digits may be a little wider."""
 QR_QUIET = 1
 """Light modules drawn around a unit's QR code: the white block the code sits in adds two or three
 more (the code is drawn in whole pixels per module, as large as that leaves room for)."""
@@ -97,8 +100,8 @@ def stamped_cards(
 ) -> CardStamps:
     """Return one card PNG per recipient: card.typ with `data` (no unit) and each recipient's marks.
 
-    Each recipient is brand.typ's `who` (unit name, logo None, contact, url-text) plus `code`, the
-    unit's code, which ends its url-text; `links` are the addresses their QR codes carry. All
+    Each recipient is brand.typ's `who` (unit name, logo None, contact, url-text); `links` are the
+    addresses their QR codes carry. All
     recipients must agree on having a contact line. The base keeps room for `longest_url`: given the
     same for every batch, batches share one base.
     """
@@ -117,9 +120,8 @@ def stamped_cards(
     base = card_base(
         json.dumps(data | {"recipients": [placeholder]}, ensure_ascii=False, sort_keys=True), root
     )
-    prefixes = {_split_url(r)[0] for r in recipients}
     layers = _Layers(base, data, root)
-    layers.render(recipients, prefixes)
+    layers.render(recipients)
     pngs: list[bytes | None] = []
     alone = []
     for index, (who, link) in enumerate(zip(recipients, links, strict=True)):
@@ -135,8 +137,9 @@ def stamped_cards(
 
 
 _LAYER_CACHE: OrderedDict[tuple[str, ...], _Layer] = OrderedDict()
-LAYER_CACHE_SIZE = 2048
-"""Marks kept per process: a batch's units (names, contact lines, codes) for every topic's card."""
+LAYER_CACHE_SIZE = 4096
+"""Marks kept per process (only their inked part, ~20 KB each): names and contact lines of two
+batches of units, for every topic's card."""
 
 
 class _Layers:
@@ -150,32 +153,19 @@ class _Layers:
         # A mark's drawing depends on the brand and its own place only: the address's place differs
         # from topic to topic, the name's and contact line's do not (they are drawn once per unit).
         brand = json.dumps({k: data[k] for k in ("colours", "fonts")}, sort_keys=True)
-        self.style = {
-            m.name: brand + json.dumps(_mark_page(m, auto_width=m.name == "url"), sort_keys=True)
-            for m in base.marks
-        }
+        self.style = {m.name: brand + json.dumps(_mark_page(m), sort_keys=True) for m in base.marks}
 
-    def _pages(self, who: dict[str, Any], prefix: str | None) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
-        """Return the pages a recipient's marks need (by cache key), or the address prefix's."""
-        if prefix is not None:
-            mark = self.marks["url"]
-            return [((self.style["url"], "url-prefix", prefix), _mark_page(mark, prefix, auto_width=True))]
-        pages: list[tuple[tuple[str, ...], dict[str, Any]]] = []
-        for mark in self.base.marks:
-            if mark.name == "unit-name":
-                text, auto = who["unit"]["name"], False
-            elif mark.name == "contact":
-                text, auto = who["contact"], False
-            else:
-                text, auto = _split_url(who)[1], True
-            pages.append(((self.style[mark.name], mark.name, text), _mark_page(mark, text, auto_width=auto)))
-        return pages
+    def _pages(self, who: dict[str, Any]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+        """Return the pages a recipient's marks need, each with its cache key."""
+        texts = {"unit-name": who["unit"]["name"], "contact": who["contact"], "url": who["url-text"]}
+        return [
+            ((self.style[mark.name], mark.name, texts[mark.name]), _mark_page(mark, texts[mark.name]))
+            for mark in self.base.marks
+        ]
 
-    def render(self, recipients: Sequence[dict[str, Any]], prefixes: set[str]) -> None:
+    def render(self, recipients: Sequence[dict[str, Any]]) -> None:
         """Draw the marks not drawn yet, in one Typst run."""
-        wanted = [p for who in recipients for p in self._pages(who, None)]
-        if "url" in self.marks:
-            wanted += [p for prefix in sorted(prefixes) for p in self._pages({}, prefix)]
+        wanted = [p for who in recipients for p in self._pages(who)]
         missing = dict((key, page) for key, page in wanted if key not in _LAYER_CACHE)
         if missing:
             pages = compile_typst(
@@ -198,20 +188,13 @@ class _Layers:
     def patches(self, who: dict[str, Any]) -> dict[Box, Image.Image] | None:
         """Return a recipient's boxes with its marks laid on the base, or None when one overflows."""
         patches: dict[Box, Image.Image] = {}
-        for (key, _), mark in zip(self._pages(who, None), self.base.marks, strict=True):
+        for (key, _), mark in zip(self._pages(who), self.base.marks, strict=True):
             layer = _LAYER_CACHE[key]
             box = mark.box
             if layer.height != box.bottom - box.top:
                 return None  # card-marks.typ made the page taller: the mark would shrink too far
             region = self.base.picture.base.crop((box.left, box.top, box.right, box.bottom))
-            if mark.name == "url":
-                # Right-aligned: the unit's code at the place's right edge, the address before it.
-                prefix = _LAYER_CACHE[self._pages(who, _split_url(who)[0])[0][0]]
-                right = round((mark.x + mark.width) * PX_PER_PT) - box.left
-                layer.lay_on(region, right - layer.width)
-                prefix.lay_on(region, right - layer.width - prefix.width)
-            else:
-                layer.lay_on(region, 0)
+            layer.lay_on(region)
             patches[box] = region
         return patches
 
@@ -233,18 +216,10 @@ class _Layer:
         ink = page.crop(box) if box else None
         return cls(page.width, page.height, ink, (box[0], box[1]) if box else (0, 0))
 
-    def lay_on(self, region: Image.Image, left: int) -> None:
-        """Blend the mark onto a picture (RGB) at this horizontal offset, as over an opaque card."""
+    def lay_on(self, region: Image.Image) -> None:
+        """Blend the mark onto its box's pixels (RGB), as over an opaque card."""
         if self.ink is not None:
-            region.paste(self.ink, (left + self.at[0], self.at[1]), self.ink)
-
-
-def _split_url(who: dict[str, Any]) -> tuple[str, str]:
-    """Return a recipient's printed address cut before its unit code: the topic's part, the unit's."""
-    text, code = who["url-text"], who["code"]
-    if not text.endswith(code):
-        raise BuildError(f"card stamps: the address {text} does not end with the unit code {code}")
-    return text[: -len(code)], code
+            region.paste(self.ink, self.at, self.ink)
 
 
 @functools.lru_cache(maxsize=32)
@@ -272,9 +247,10 @@ def _marks(pdf: bytes, pixels: tuple[int, int]) -> list[Mark]:
     for slot in slots_of(pdf)[1]:
         size = slot["size"]
         side, above, below = (0.0, 0.0, 0.0) if slot["name"] == "qr" else (ROOM_SIDE, ROOM_ABOVE, ROOM_BELOW)
+        before = URL_ROOM_BEFORE if slot["name"] == "url" else side
         x, y = slot["x"], slot["y"]
         box = Box(
-            max(0, math.floor((x - side * size) * PX_PER_PT)),
+            max(0, math.floor((x - before * size) * PX_PER_PT)),
             max(0, math.floor((y - above * size) * PX_PER_PT)),
             min(width, math.ceil((x + slot["width"] + side * size) * PX_PER_PT)),
             min(height, math.ceil((y + slot["height"] + below * size) * PX_PER_PT)),
@@ -283,24 +259,22 @@ def _marks(pdf: bytes, pixels: tuple[int, int]) -> list[Mark]:
     return found
 
 
-def _mark_page(mark: Mark, text: str = "", *, auto_width: bool = False) -> dict[str, Any]:
+def _mark_page(mark: Mark, text: str = "") -> dict[str, Any]:
     """Return a mark's page for card-marks.typ: its box in points and the mark's place within it.
 
-    The parts of an address are laid side by side on pages as wide as their text; they never
-    shrink (the base keeps room for the longest address). A mark's offset is rounded to a quarter
-    of a pixel, so a place laid out a hair apart on another topic's card (the help strip moves by
-    a tenth of a pixel with the layout above it) draws the same mark: a unit's name and contact
-    line are drawn once for every topic.
+    A mark's offset is rounded to a quarter of a pixel, so a place laid out a hair apart on another
+    topic's card (the help strip moves by a tenth of a pixel with the layout above it) draws the
+    same mark: a unit's name and contact line are drawn once for every topic.
     """
     box = mark.box
     return {
         "name": mark.name,
         "text": text,
-        "width": None if auto_width else (box.right - box.left) / PX_PER_PT,
+        "width": (box.right - box.left) / PX_PER_PT,
         "height": (box.bottom - box.top) / PX_PER_PT,
-        "dx": 0 if auto_width else _quarter_pixel(mark.x - box.left / PX_PER_PT),
+        "dx": _quarter_pixel(mark.x - box.left / PX_PER_PT),
         "dy": _quarter_pixel(mark.y - box.top / PX_PER_PT),
-        "room": UNBOUNDED if auto_width else round(mark.width, 3),
+        "room": round(mark.width, 3),
         "size": round(mark.size, 3),
     }
 

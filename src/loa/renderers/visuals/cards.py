@@ -136,7 +136,7 @@ class CardRenderer(Renderer):
                 links = [portal_link(campaign, topic, u) for u in group]
                 recipients = [
                     {"unit": {"name": u.name, "logo": None}, "contact": u.contact or None, "qr": None,
-                     "url-text": _address(link), "code": u.code}
+                     "url-text": _address(link)}
                     for u, link in zip(group, links, strict=True)
                 ]  # fmt: skip
                 result = stamped_cards(data, recipients, links, root=campaign.root, longest_url=longest)
