@@ -53,9 +53,10 @@ def write_output(
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
             target.parent.mkdir(parents=True, exist_ok=True)
             _place(artifact, target)
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        with (staging / "manifest.json").open("w", encoding="utf-8") as handle:
+            # Streamed: a co-branded build's manifest lists hundreds of thousands of products.
+            json.dump(manifest, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
         if finish:
             finish(staging)
         if state:

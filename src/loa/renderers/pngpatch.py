@@ -100,13 +100,13 @@ class PatchedPng:
     """A base picture (RGB) and the boxes its copies may differ in; `png(patches)` writes one copy.
 
     Boxes must not overlap and must lie inside the picture. A copy's patch for a box is the box's
-    pixels (an RGB image of the box's size); boxes without a patch keep the base.
+    pixels (an RGB image of the box's size); boxes without a patch keep the base. Only the
+    compressed pieces and the boxes' pixels are kept, not the picture.
     """
 
     def __init__(self, base: Image.Image, boxes: Sequence[Box], *, level: int = 9) -> None:
         if base.mode != "RGB":
             base = base.convert("RGB")
-        self.base = base
         self.width, self.height = base.size
         self.boxes = tuple(boxes)
         self.level = level
@@ -116,6 +116,10 @@ class PatchedPng:
         # A patch's rows include the row below it (its Up filter sees the patched row).
         self._rows = [(box, box.top, min(box.bottom + 1, self.height)) for box in self.boxes]
         self._check_overlap()
+        # Only the boxes' pixels are kept (with the row above each: its rows' filter sees it).
+        self._regions = [
+            base.crop((box.left, max(top - 1, 0), box.right, bottom)) for box, top, bottom in self._rows
+        ]
         filtered = _up_filtered(base, 0, self.height).tobytes()
         stride = self.width * 3
         # The cuts in the filtered stream (offsets in bytes, each row led by its filter byte).
@@ -145,17 +149,24 @@ class PatchedPng:
             if top_a < bottom_b and top_b < bottom_a and a.left < b.right and b.left < a.right:
                 raise BuildError(f"pngpatch: {a} and {b} overlap (a box's rows include the row below it)")
 
+    def pixels(self, box: Box) -> Image.Image:
+        """Return a copy of the base's pixels in one of the boxes."""
+        for (known, top, _), region in zip(self._rows, self._regions, strict=True):
+            if known == box:
+                shift = 1 if top > 0 else 0
+                return region.crop((0, shift, box.right - box.left, shift + box.bottom - box.top))
+        raise BuildError(f"pngpatch: {box} is not one of the picture's boxes")
+
     def png(self, patches: Mapping[Box, Image.Image]) -> bytes:
         """Return the PNG of the base with these boxes' pixels replaced."""
         rows: list[Iterator[bytes]] = []
-        for box, top, bottom in self._rows:
+        for (box, top, _), base in zip(self._rows, self._regions, strict=True):
             patch = patches.get(box)
-            if patch is None:
-                region = self.base.crop((box.left, max(top - 1, 0), box.right, bottom))
-            else:
+            region = base
+            if patch is not None:
                 if patch.size != (box.right - box.left, box.bottom - box.top):
                     raise BuildError(f"pngpatch: a patch of {patch.size} for {box}")
-                region = self.base.crop((box.left, max(top - 1, 0), box.right, bottom))
+                region = base.copy()
                 region.paste(patch.convert("RGB"), (0, 1 if top > 0 else 0))
             rows.append(iter(_region_rows(region, first_is_base=top > 0)))
         # A small hash table: each row's full flush clears it.

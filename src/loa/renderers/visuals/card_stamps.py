@@ -137,9 +137,9 @@ def stamped_cards(
 
 
 _LAYER_CACHE: OrderedDict[tuple[str, ...], _Layer] = OrderedDict()
-LAYER_CACHE_SIZE = 4096
+LAYER_CACHE_SIZE = 2048
 """Marks kept per process (only their inked part, ~20 KB each): names and contact lines of two
-batches of units, for every topic's card."""
+batches of units, for every topic's cards."""
 
 
 class _Layers:
@@ -147,6 +147,7 @@ class _Layers:
 
     def __init__(self, base: CardBase, data: dict[str, Any], root: Path) -> None:
         self.base = base
+        self.own: dict[tuple[str, ...], _Layer] = {}
         self.data = data
         self.root = root
         self.marks = {m.name: m for m in base.marks}
@@ -164,9 +165,10 @@ class _Layers:
         ]
 
     def render(self, recipients: Sequence[dict[str, Any]]) -> None:
-        """Draw the marks not drawn yet, in one Typst run."""
+        """Draw the marks not drawn yet, in one Typst run. Names and contact lines are kept for the
+        next topic's cards; addresses (one topic's) only for this batch."""
         wanted = [p for who in recipients for p in self._pages(who)]
-        missing = dict((key, page) for key, page in wanted if key not in _LAYER_CACHE)
+        missing = dict((key, page) for key, page in wanted if key not in _LAYER_CACHE and key not in self.own)
         if missing:
             pages = compile_typst(
                 "card-marks.typ",
@@ -179,9 +181,13 @@ class _Layers:
             if len(pages) != len(missing):
                 raise BuildError(f"card stamps: {len(pages)} pages for {len(missing)} marks")
             for key, png in zip(missing, pages, strict=True):
-                _LAYER_CACHE[key] = _Layer.of(png)
+                if key[1] == "url":
+                    self.own[key] = _Layer.of(png)
+                else:
+                    _LAYER_CACHE[key] = _Layer.of(png)
         for key, _ in wanted:
-            _LAYER_CACHE.move_to_end(key)
+            if key in _LAYER_CACHE:
+                _LAYER_CACHE.move_to_end(key)
         while len(_LAYER_CACHE) > max(LAYER_CACHE_SIZE, len(wanted)):
             _LAYER_CACHE.popitem(last=False)
 
@@ -189,11 +195,11 @@ class _Layers:
         """Return a recipient's boxes with its marks laid on the base, or None when one overflows."""
         patches: dict[Box, Image.Image] = {}
         for (key, _), mark in zip(self._pages(who), self.base.marks, strict=True):
-            layer = _LAYER_CACHE[key]
+            layer = self.own[key] if key in self.own else _LAYER_CACHE[key]
             box = mark.box
             if layer.height != box.bottom - box.top:
                 return None  # card-marks.typ made the page taller: the mark would shrink too far
-            region = self.base.picture.base.crop((box.left, box.top, box.right, box.bottom))
+            region = self.base.picture.pixels(box)
             layer.lay_on(region)
             patches[box] = region
         return patches
