@@ -41,7 +41,7 @@ from loa.errors import BuildError
 from loa.renderers.pngpatch import Box, PatchedPng
 from loa.renderers.qr import qr_matrix
 from loa.renderers.typst import compile_typst
-from loa.renderers.visuals.stamps import MIN_SHRINK, PLACEHOLDER_CONTACT, PLACEHOLDER_NAME, slots_of
+from loa.renderers.visuals.stamps import MIN_SHRINK, base_recipient, slots_of
 
 PX_PER_PT = 2
 """Cards are drawn at 144 ppi: two pixels to the point (cards.PPI)."""
@@ -107,16 +107,7 @@ def stamped_cards(
     """
     if not recipients:
         return CardStamps([], [])
-    with_contact = {r["contact"] is not None for r in recipients}
-    if len(with_contact) != 1:
-        raise BuildError("card stamps: recipients with and without a contact line need separate batches")
-    placeholder = {
-        "unit": {"name": PLACEHOLDER_NAME, "logo": None},
-        "contact": PLACEHOLDER_CONTACT if with_contact.pop() else None,
-        "qr": None,
-        "url-text": longest_url,
-        "slot": True,
-    }
+    placeholder = base_recipient(recipients, longest_url)
     base = card_base(
         json.dumps(data | {"recipients": [placeholder]}, ensure_ascii=False, sort_keys=True), root
     )

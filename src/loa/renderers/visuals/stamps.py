@@ -101,16 +101,7 @@ def stamped_pages(
     """
     if not recipients:
         return Stamped([], [])
-    with_contact = {r["contact"] is not None for r in recipients}
-    if len(with_contact) != 1:
-        raise BuildError("stamps: recipients with and without a contact line need separate batches")
-    placeholder = {
-        "unit": {"name": PLACEHOLDER_NAME, "logo": None},
-        "contact": PLACEHOLDER_CONTACT if with_contact.pop() else None,
-        "qr": None,
-        "url-text": longest_url or max((r["url-text"] for r in recipients), key=len),
-        "slot": True,
-    }
+    placeholder = base_recipient(recipients, longest_url or max((r["url-text"] for r in recipients), key=len))
     key = json.dumps(data | {"recipients": [placeholder]}, ensure_ascii=False, sort_keys=True)
     base, sheet, slots = _base(template, key, root)
     with tempfile.TemporaryDirectory(prefix="loa-stamp-") as folder:
@@ -136,6 +127,21 @@ def stamped_pages(
     for index in alone:
         pages[index] = None
     return Stamped(pages, alone)
+
+
+def base_recipient(recipients: Sequence[dict[str, Any]], longest_url: str) -> dict[str, Any]:
+    """Return the `who` a base is laid out for: every mark hidden (who.slot), its place kept, with
+    room for `longest_url`; a contact line's place when the batch's units have one."""
+    with_contact = {r["contact"] is not None for r in recipients}
+    if len(with_contact) != 1:
+        raise BuildError("stamps: recipients with and without a contact line need separate batches")
+    return {
+        "unit": {"name": PLACEHOLDER_NAME, "logo": None},
+        "contact": PLACEHOLDER_CONTACT if with_contact.pop() else None,
+        "qr": None,
+        "url-text": longest_url,
+        "slot": True,
+    }
 
 
 @functools.lru_cache(maxsize=64)
