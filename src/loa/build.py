@@ -20,7 +20,15 @@ from loa.manifest import build_manifest, read_manifest
 from loa.presskit import compose_press_kits
 from loa.readers import read_campaign
 from loa.readers.units import read_units
-from loa.renderers.base import Artifact, Fingerprints, Job, Renderer, StoredArtifact, available_renderers
+from loa.renderers.base import (
+    Artifact,
+    Fingerprints,
+    Job,
+    Renderer,
+    StoredArtifact,
+    load_renderer,
+    renderer_names,
+)
 from loa.site import index_search, render_site
 from loa.social import compose_social_posts
 from loa.writer import (
@@ -160,13 +168,13 @@ def plan_jobs(renderer: Renderer, campaign: m.Campaign) -> list[Job]:
 
 def select_renderers(formats: Sequence[str] | None) -> list[Renderer]:
     """Return renderer instances for the requested format names (all when none are given)."""
-    registry = available_renderers()
+    registry = renderer_names()
     wanted = [f for f in formats or registry if f not in STAGES]
     unknown = [f for f in wanted if f not in registry]
     if unknown:
         names = ", ".join([*registry, *STAGES])
         raise BuildError(f"không có định dạng {', '.join(unknown)} — các định dạng có: {names}")
-    return [registry[name]() for name in wanted]
+    return [load_renderer(name)() for name in wanted]
 
 
 def _usable(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from loa import model as m
 from loa.errors import BuildError, ConfigError, LoaError
-from loa.renderers.base import Artifact, Job, Renderer, available_renderers
+from loa.renderers.base import Artifact, Job, Renderer, load_renderer
 
 if TYPE_CHECKING:
     from loa.config import Settings
@@ -69,7 +69,7 @@ def run_jobs(
     """Yield (index, artifacts) for each job, in completion order."""
     workers = workers or default_workers()
     if workers == 1 or len(jobs) < POOL_THRESHOLD:
-        renderers = {name: cls() for name, cls in available_renderers().items()}
+        renderers = {name: load_renderer(name)() for name in {job.renderer for job in jobs}}
         for index, job in enumerate(jobs):
             yield index, render_one(renderers[job.renderer], campaign, job)
         return
@@ -92,11 +92,14 @@ def run_jobs(
 def _init_worker(campaign: m.Campaign) -> None:
     global _worker_campaign, _worker_renderers
     _worker_campaign = campaign
-    _worker_renderers = {name: cls() for name, cls in available_renderers().items()}
+    _worker_renderers = {}
 
 
 def _render_chunk(chunk: list[tuple[int, Job]]) -> list[tuple[int, list[Artifact]]]:
     assert _worker_campaign is not None
+    for _, job in chunk:
+        if job.renderer not in _worker_renderers:
+            _worker_renderers[job.renderer] = load_renderer(job.renderer)()
     return [(i, render_one(_worker_renderers[job.renderer], _worker_campaign, job)) for i, job in chunk]
 
 

@@ -27,7 +27,7 @@ from loa.config import load_settings
 from loa.errors import BuildError, LoaError
 from loa.executors import render_one
 from loa.readers import read_campaign
-from loa.renderers.base import Fingerprints, Renderer, available_renderers
+from loa.renderers.base import Fingerprints, Renderer, load_renderer, renderer_names
 
 if TYPE_CHECKING:
     from loa.publish import PlanRow
@@ -169,10 +169,9 @@ def _message(what: str, exc: Exception) -> str:
 
 def _renderer(name: str) -> Renderer:
     if name not in _renderers:
-        registry = available_renderers()
-        if name not in registry:
+        if name not in renderer_names():
             raise BuildError(f"worker không có định dạng {name} — cài cùng phiên bản Loa và phần mở rộng")
-        _renderers[name] = registry[name]()
+        _renderers[name] = load_renderer(name)()
     return _renderers[name]
 
 

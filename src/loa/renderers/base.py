@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -210,10 +211,31 @@ def _asset_digests(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+def renderer_names() -> list[str]:
+    """Return the names of every registered renderer, sorted, without importing any of them."""
+    return sorted(_entries())
+
+
+def load_renderer(name: str) -> type[Renderer]:
+    """Return the renderer class registered under `name`, importing only its module.
+
+    Raises KeyError for a name nobody registered."""
+    if name not in _loaded:
+        cls = _entries()[name].load()
+        if cls.name != name:
+            raise TypeError(f"renderer registered as {name!r} calls itself {cls.name!r}")
+        _loaded[name] = cls
+    return _loaded[name]
+
+
 def available_renderers() -> dict[str, type[Renderer]]:
     """Return every registered renderer class by name (built-ins register like plug-ins)."""
-    found: dict[str, type[Renderer]] = {}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        cls = entry.load()
-        found[cls.name] = cls
-    return dict(sorted(found.items()))
+    return {name: load_renderer(name) for name in renderer_names()}
+
+
+_loaded: dict[str, type[Renderer]] = {}
+
+
+@functools.cache
+def _entries() -> dict[str, EntryPoint]:
+    return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from PIL import ImageFont
@@ -95,6 +95,7 @@ def _word_width(word: str, bold: bool) -> float:
     return float(_font(bold).getlength(word)) / _MEASURE_PX
 
 
+@lru_cache(maxsize=65_536)  # fitting a deck tries the same paragraph at the same sizes many times
 def line_count(p: Para, width_px: float, size_pt: float) -> int:
     """Return how many lines a paragraph takes in a box this wide, wrapping at spaces."""
     size = px(size_pt)

@@ -9,9 +9,6 @@ import os
 from functools import cache
 from pathlib import Path
 
-from fontTools import subset  # type: ignore[import-untyped]
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
 from loa.fonts import FAMILY, font_file
 
 VIETNAMESE = (
@@ -69,6 +66,10 @@ def _cache_dir() -> Path:
 
 
 def _subset(weight: str, chars: str) -> bytes:
+    # fontTools takes ~70 ms to import: only a build that writes the portal pays for it.
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
     font = TTFont(font_file(weight), recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = ["*"]
