@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 
-from loa import cli
+from loa import cli, executors
 from loa.build import build
+from loa.errors import BuildError
 from loa.readers import read_campaign
 from loa.renderers.article_html import ArticleHtmlRenderer
 from loa.renderers.base import Artifact, Job
+from loa.writer import write_output
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, LoaCommand, edit, quick_formats, tree_digest
 
 CHANGED_TOPIC = "noi-tim-giup-do"
@@ -215,3 +217,35 @@ def test_renderer_failing_mid_build_keeps_the_previous_output_and_exits_1(
     assert "Traceback" not in err
     assert tree_digest(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("._site")], "no staging left"
+
+
+@pytest.mark.parametrize("path", ["../ngoai.txt", "a/../../ngoai.txt", "/tmp/ngoai.txt", ""])
+def test_a_product_path_leading_out_of_the_output_is_refused_and_nothing_is_written(
+    tmp_path: Path, path: str
+) -> None:
+    out = tmp_path / "site"
+    good = Artifact(path="a/ok.txt", data=b"ok", kind="note", format="txt", media_type="text/plain")
+    bad = Artifact(path=path, data=b"x", kind="note", format="txt", media_type="text/plain")
+    with pytest.raises(BuildError, match="ra ngoài thư mục kết quả"):
+        write_output(out, [good, bad], {"products": []})
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [], "no staging folder left"
+    assert not (tmp_path / "ngoai.txt").exists()
+
+
+def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes write their products to the build's spill folder themselves and send back
+    only the files' names: the output must not depend on it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    monkeypatch.setattr(executors, "POOL_THRESHOLD", 2)  # a pool even for this small campaign's 9 jobs
+    units = tmp_path / "units.csv"
+    units.write_text("code,name,contact\n27001,UBND xã Một,Liên hệ: 0272 111\n27002,UBND xã Hai,\n", "utf-8")
+    digests = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out-{workers}"
+        build(ROOTS / "visuals", out=out, formats=["posters", "cards"], units=units, workers=workers)
+        digests[workers] = tree_digest(out)
+    assert digests[1] == digests[2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out-1", "out-2", "units.csv"], "no spill left"

@@ -218,9 +218,11 @@ def _render(
     results: list[list[Artifact] | None] = [previous.get(key) for key in keys]
     pending = [i for i, found in enumerate(results) if found is None]
     done = len(jobs) - len(pending)
-    for position, artifacts in executor.run(campaign, [jobs[i] for i in pending], [keys[i] for i in pending]):
+    for position, artifacts in executor.run(
+        campaign, [jobs[i] for i in pending], [keys[i] for i in pending], spill=spill.folder
+    ):
         index = pending[position]
-        results[index] = [spill.keep(replace(a, input_hash=keys[index])) for a in artifacts]
+        results[index] = [spill.keep(a.with_input_hash(keys[index])) for a in artifacts]
         done += 1
         if progress:
             progress(jobs[index].key, done, len(jobs))

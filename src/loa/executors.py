@@ -8,11 +8,13 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from loa import model as m
 from loa.errors import BuildError, ConfigError, LoaError
 from loa.renderers.base import Artifact, Job, Renderer, load_renderer
+from loa.writer import keep_in
 
 if TYPE_CHECKING:
     from loa.config import Settings
@@ -29,9 +31,11 @@ class Executor(Protocol):
     """Runs a build's jobs; `keys` are their input hashes (what the output of each depends on)."""
 
     def run(
-        self, campaign: m.Campaign, jobs: list[Job], keys: list[str]
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, spill: Path | None = None
     ) -> Iterator[tuple[int, list[Artifact]]]:
-        """Yield (index, artifacts) for each job, in completion order."""
+        """Yield (index, artifacts) for each job, in completion order. `spill` is a folder on this
+        machine where the executor may leave the bytes (as `loa.writer.keep_in` does) instead of
+        handing them back."""
         ...
 
 
@@ -42,9 +46,9 @@ class LocalExecutor:
         self.workers = workers
 
     def run(
-        self, campaign: m.Campaign, jobs: list[Job], keys: list[str]
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, spill: Path | None = None
     ) -> Iterator[tuple[int, list[Artifact]]]:
-        return run_jobs(campaign, jobs, workers=self.workers)
+        return run_jobs(campaign, jobs, workers=self.workers, spill=spill)
 
 
 def executor_for(settings: Settings, *, workers: int = 0) -> Executor:
@@ -64,9 +68,11 @@ def default_workers() -> int:
 
 
 def run_jobs(
-    campaign: m.Campaign, jobs: list[Job], *, workers: int = 0
+    campaign: m.Campaign, jobs: list[Job], *, workers: int = 0, spill: Path | None = None
 ) -> Iterator[tuple[int, list[Artifact]]]:
-    """Yield (index, artifacts) for each job, in completion order."""
+    """Yield (index, artifacts) for each job, in completion order. With `spill`, worker processes
+    write each product's bytes there themselves and send back only its file's name: the bytes of
+    a co-branded build (gigabytes) never go through the pipe nor wait in this process's memory."""
     workers = workers or default_workers()
     if workers == 1 or len(jobs) < POOL_THRESHOLD:
         renderers = {name: load_renderer(name)() for name in {job.renderer for job in jobs}}
@@ -84,7 +90,7 @@ def run_jobs(
         # as_completed lets go of each future once it is yielded: a finished batch's bytes are freed
         # as soon as the build has put them on disk, not kept until the last batch is done.
         for future in as_completed(
-            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk]) for chunk in chunks if chunk]
+            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk], spill) for chunk in chunks if chunk]
         ):
             yield from future.result()
 
@@ -95,12 +101,17 @@ def _init_worker(campaign: m.Campaign) -> None:
     _worker_renderers = {}
 
 
-def _render_chunk(chunk: list[tuple[int, Job]]) -> list[tuple[int, list[Artifact]]]:
+def _render_chunk(chunk: list[tuple[int, Job]], spill: Path | None) -> list[tuple[int, list[Artifact]]]:
     assert _worker_campaign is not None
-    for _, job in chunk:
+    done = []
+    for i, job in chunk:
         if job.renderer not in _worker_renderers:
             _worker_renderers[job.renderer] = load_renderer(job.renderer)()
-    return [(i, render_one(_worker_renderers[job.renderer], _worker_campaign, job)) for i, job in chunk]
+        artifacts = render_one(_worker_renderers[job.renderer], _worker_campaign, job)
+        if spill is not None:
+            artifacts = [keep_in(spill, a).by_reference() for a in artifacts]
+        done.append((i, artifacts))
+    return done
 
 
 def render_one(renderer: Renderer, campaign: m.Campaign, job: Job) -> list[Artifact]:

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from loa.errors import BuildError
@@ -46,12 +46,15 @@ def write_output(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    made: set[Path] = set()  # a co-branded build writes ~50 files per folder: make each folder once
     try:
         for artifact in artifacts:
-            target = staging / artifact.path
-            if staging not in target.resolve().parents:
+            if not _inside(artifact.path):
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = staging / artifact.path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             _place(artifact, target)
         with (staging / "manifest.json").open("w", encoding="utf-8") as handle:
             # Streamed: a co-branded build's manifest lists hundreds of thousands of products.
@@ -81,22 +84,34 @@ class Spill:
 
     def keep(self, artifact: Artifact) -> Artifact:
         """Return the artifact with its bytes moved to a file of this folder."""
-        if artifact.file is not None:
-            return artifact
-        data = artifact.data
-        digest = hashlib.sha256(data).hexdigest()
-        file = self.folder / digest
-        if not file.exists():
-            partial = file.with_suffix(".part")
-            partial.write_bytes(data)
-            partial.rename(file)
-        return StoredArtifact(artifact, file, digest, len(data))
+        return artifact if artifact.file is not None else keep_in(self.folder, artifact)
 
     def __enter__(self) -> Spill:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _inside(path: str) -> bool:
+    """Return whether a product's path stays inside the output folder: relative, without `..` (the
+    staging folder is new, so no link inside it can lead out)."""
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not path.startswith("/") and ".." not in parts
+
+
+def keep_in(folder: Path, artifact: Artifact) -> StoredArtifact:
+    """Write an artifact's bytes to `folder`, named by their SHA-256 (once: same bytes, same file),
+    and return it as a stored artifact. Safe from several processes at once: each writes its own
+    partial file and renames it into place."""
+    data = artifact.data
+    digest = hashlib.sha256(data).hexdigest()
+    file = folder / digest
+    if not file.exists():
+        partial = folder / f"{digest}.{os.getpid()}.part"
+        partial.write_bytes(data)
+        partial.rename(file)
+    return StoredArtifact(artifact, file, digest, len(data))
 
 
 def _place(artifact: Artifact, target: Path) -> None:

@@ -50,6 +50,10 @@ class Artifact:
         """A file that already holds the bytes (the writer links it instead of writing), if any."""
         return None
 
+    def with_input_hash(self, key: str) -> Artifact:
+        """Return this artifact marked with the input hash of the job that made it."""
+        return dataclasses.replace(self, input_hash=key)
+
 
 class StoredArtifact(Artifact):
     """An artifact whose bytes wait in a file, read only when asked for.
@@ -90,10 +94,26 @@ class StoredArtifact(Artifact):
     def file(self) -> Path | None:
         return self._file
 
+    def with_input_hash(self, key: str) -> Artifact:
+        return StoredArtifact({**vars(self), "input_hash": key}, self._file, self._sha256, self._size)
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as a plain artifact with its bytes (to another process, which may not see the file)."""
         values = {name: getattr(self, name) for name in Artifact.__dataclass_fields__}
         return (_plain_artifact, (values,))
+
+    def by_reference(self) -> SharedArtifact:
+        """Return this artifact to pickle without its bytes, for a process on the same machine."""
+        return SharedArtifact(self, self._file, self._sha256, self._size)
+
+
+class SharedArtifact(StoredArtifact):
+    """A stored artifact that pickles as its file's name, not its bytes: a local build's worker
+    processes write what they render to the build's spill folder and hand back only this."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        values = {name: getattr(self, name) for name in Artifact.__dataclass_fields__ if name != "data"}
+        return (StoredArtifact, (values, self._file, self._sha256, self._size))
 
 
 def _plain_artifact(values: dict[str, Any]) -> Artifact:
