@@ -112,7 +112,8 @@ def build(
         if _wants(SOCIAL, formats):
             products += map(spill.keep, compose_social_posts(campaign, products))
         if _wants(PRESS_KIT, formats):
-            products += map(spill.keep, compose_press_kits(campaign, products, previous))
+            # Kits come one at a time, each put on disk before the next (a copy of the list: it grows).
+            products += map(spill.keep, compose_press_kits(campaign, products[:], previous))
         built_on = _build_time()
         site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
         manifest = build_manifest(campaign, products, built_on=built_on)

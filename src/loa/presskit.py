@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from loa import model as m
@@ -29,33 +29,25 @@ KIND_NAMES = {
 
 def compose_press_kits(
     campaign: m.Campaign, products: list[Artifact], previous: Mapping[str, list[Artifact]] | None = None
-) -> list[Artifact]:
-    """Return a kit per audience, plus one per recipient unit; a kit whose contents are unchanged
-    since the previous build (same README, same files by SHA-256) is reused, not zipped again."""
+) -> Iterator[Artifact]:
+    """Yield a kit per audience, plus one per recipient unit; a kit whose contents are unchanged
+    since the previous build (same README, same files by SHA-256) is reused, not zipped again.
+
+    One at a time: a unit's kit holds its whole pack (~7 MB of posters and cards), and a province
+    has thousands of units, so each kit should be put on disk before the next is made."""
     kit = functools.partial(_cached_kit, previous or {})
     shared = [p for p in products if not p.path.startswith("don-vi/")]
-    kits = [
-        kit(
-            campaign,
-            f"bo-tai-lieu/{a.id}.zip",
-            f"Bộ tài liệu — {a.name}",
-            a,
-            None,
-            [p for p in shared if p.audience in (a.id, None)],
-        )
-        for a in campaign.audiences
-    ]
+    for a in campaign.audiences:
+        own = [p for p in shared if p.audience in (a.id, None)]
+        yield kit(campaign, f"bo-tai-lieu/{a.id}.zip", f"Bộ tài liệu — {a.name}", a, None, own)
     by_unit: dict[str, list[Artifact]] = {}
     for product in products:
         if product.path.startswith("don-vi/"):
             by_unit.setdefault(product.path.split("/", 2)[1], []).append(product)
     for unit in campaign.units:
-        own = by_unit.get(unit.code, [])
         audience = campaign.audience(unit.audience) if unit.audience else None
-        kits.append(
-            kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)
-        )
-    return kits
+        own = by_unit.get(unit.code, [])
+        yield kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)
 
 
 def _cached_kit(

@@ -1,0 +1,74 @@
+"""Press kits: a unit's ZIP holds its whole pack as built, with a Vietnamese README and a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from loa import presskit
+from loa.build import build, with_units
+from loa.readers import read_campaign
+from loa.renderers.base import Artifact
+from loa_support import ROOTS, SOURCE_DATE_EPOCH
+
+UNITS = "code,name,contact\n27001,UBND xã Một,Liên hệ: 0272 111 222\n27002,UBND phường Hai,\n"
+
+
+@pytest.fixture(scope="module")
+def kit_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("kits")
+    (folder / "units.csv").write_text(UNITS, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        build(
+            ROOTS / "visuals",
+            out=folder / "out",
+            formats=["posters", "cards", "press-kit"],
+            units=folder / "units.csv",
+            workers=1,
+        )
+    return folder / "out"
+
+
+def test_a_units_kit_holds_every_file_of_its_pack_byte_for_byte(kit_build: Path) -> None:
+    pack = sorted(p for p in (kit_build / "don-vi" / "27001").rglob("*") if p.is_file())
+    assert pack, "the unit has posters and cards"
+    with zipfile.ZipFile(kit_build / "don-vi" / "27001.zip") as archive:
+        names = archive.namelist()
+        assert names[:2] == ["DOC-TRUOC.txt", "manifest.json"]
+        assert sorted(names[2:]) == [p.relative_to(kit_build).as_posix() for p in pack]
+        for path in pack:
+            assert archive.read(path.relative_to(kit_build).as_posix()) == path.read_bytes()
+        listed = json.loads(archive.read("manifest.json"))["products"]
+        assert {e["path"]: e["sha256"] for e in listed} == {
+            p.relative_to(kit_build).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in pack
+        }
+        readme = archive.read("DOC-TRUOC.txt").decode("utf-8")
+        assert all(info.date_time == presskit.ZIP_TIME for info in archive.infolist()), "fixed times"
+    assert "Đơn vị sử dụng: UBND xã Một" in readme
+    assert "?dv=27001" in readme, "the unit's own portal link"
+    assert "111" in readme and "KHI CẦN GIÚP ĐỠ" in readme
+    assert "27002" not in " ".join(names), "nothing of another unit"
+
+
+def test_kits_are_made_one_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A province's thousands of unit kits (~7 MB each) must not all wait in memory at once."""
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    campaign = with_units(read_campaign(ROOTS / "visuals")[0], tmp_path / "units.csv")
+    made: list[str] = []
+    real = presskit._kit
+
+    def counting(readme: str, path: str, *args: object) -> Artifact:
+        made.append(path)
+        return real(readme, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(presskit, "_kit", counting)
+    kits = presskit.compose_press_kits(campaign, [])
+    first = next(kits)
+    assert made == [first.path], "only the first kit is zipped when the first is asked for"
+    rest = list(kits)
+    assert len(made) == 1 + len(rest) == len(campaign.audiences) + 2
