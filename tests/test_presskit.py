@@ -13,7 +13,7 @@ from loa import presskit
 from loa.build import build, with_units
 from loa.readers import read_campaign
 from loa.renderers.base import Artifact
-from loa_support import ROOTS, SOURCE_DATE_EPOCH
+from loa_support import ROOTS, SOURCE_DATE_EPOCH, tree_digest
 
 UNITS = "code,name,contact\n27001,UBND xã Một,Liên hệ: 0272 111 222\n27002,UBND phường Hai,\n"
 
@@ -72,3 +72,30 @@ def test_kits_are_made_one_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert made == [first.path], "only the first kit is zipped when the first is asked for"
     rest = list(kits)
     assert len(made) == 1 + len(rest) == len(campaign.audiences) + 2
+
+
+def test_units_kits_zipped_on_worker_processes_are_the_same_bytes(
+    kit_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    monkeypatch.setattr(presskit, "KIT_POOL_THRESHOLD", 1)  # processes even for two units
+    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
+    out = tmp_path / "out"
+    build(
+        ROOTS / "visuals",
+        out=out,
+        formats=["posters", "cards", "press-kit"],
+        units=tmp_path / "units.csv",
+        workers=2,
+    )
+    assert tree_digest(out) == tree_digest(kit_build)
+    # Built again with nothing changed but one file damaged: the kits are reused or made again alike.
+    (out / "don-vi" / "27002.zip").write_bytes(b"hong")
+    build(
+        ROOTS / "visuals",
+        out=out,
+        formats=["posters", "cards", "press-kit"],
+        units=tmp_path / "units.csv",
+        workers=2,
+    )
+    assert tree_digest(out) == tree_digest(kit_build)

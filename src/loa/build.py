@@ -14,7 +14,7 @@ from loa import __version__
 from loa import model as m
 from loa.assets import asset_artifacts
 from loa.errors import BuildError, CampaignError, Diagnostic, Location
-from loa.executors import Executor, LocalExecutor
+from loa.executors import Executor, LocalExecutor, default_workers
 from loa.lint import lint
 from loa.manifest import build_manifest, read_manifest
 from loa.presskit import compose_press_kits
@@ -113,7 +113,10 @@ def build(
             products += map(spill.keep, compose_social_posts(campaign, products))
         if _wants(PRESS_KIT, formats):
             # Kits come one at a time, each put on disk before the next (a copy of the list: it grows).
-            products += map(spill.keep, compose_press_kits(campaign, products[:], previous))
+            kits = compose_press_kits(
+                campaign, products[:], previous, spill=spill.folder, workers=workers or default_workers()
+            )
+            products += map(spill.keep, kits)
         built_on = _build_time()
         site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
         manifest = build_manifest(campaign, products, built_on=built_on)

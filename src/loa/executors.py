@@ -7,12 +7,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from loa import model as m
 from loa.errors import BuildError, ConfigError, LoaError
@@ -29,6 +30,10 @@ TRIM_ABOVE = 512 * 2**20
 """A worker process holding more memory than this gives back what its last job freed."""
 
 _worker_campaign: m.Campaign | None = None
+_shared: object = None
+Shared = TypeVar("Shared")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 _worker_renderers: dict[str, Renderer] = {}
 
 
@@ -100,6 +105,29 @@ def run_jobs(
             yield from future.result()
 
 
+def map_in_processes(
+    function: Callable[[Shared, Item], Result], shared: Shared, items: list[Item], *, workers: int
+) -> Iterator[Result]:
+    """Yield `function(shared, item)` for every item, in order, from `workers` spawned processes.
+
+    `shared` goes to each process once; `function` must be importable (a module's function)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_keep_shared, initargs=(shared,)
+    ) as pool:
+        chunk = max(1, min(16, len(items) // (workers * 8)))
+        yield from pool.map(_with_shared, itertools.repeat(function), items, chunksize=chunk)
+
+
+def _keep_shared(shared: object) -> None:
+    global _shared
+    _shared = shared
+
+
+def _with_shared(function: Callable[[Any, Item], Result], item: Item) -> Result:
+    return function(_shared, item)
+
+
 def _init_worker(campaign: m.Campaign) -> None:
     global _worker_campaign, _worker_renderers
     _worker_campaign = campaign
@@ -123,7 +151,8 @@ def _render_chunk(chunk: list[tuple[int, Job]], spill: Path | None) -> list[tupl
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim  # type: ignore[no-any-return]
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return trim
     except (OSError, AttributeError):
         return None  # not glibc: nothing to do
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
 from loa import model as m
-from loa.renderers.base import Artifact
+from loa.executors import map_in_processes
+from loa.renderers.base import Artifact, StoredArtifact
 from loa.renderers.context import help_context, portal_link
+from loa.writer import keep_in
 
 # ZIP entries get a fixed time so the same products give byte-identical kits.
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -28,26 +31,72 @@ KIND_NAMES = {
 
 
 def compose_press_kits(
-    campaign: m.Campaign, products: list[Artifact], previous: Mapping[str, list[Artifact]] | None = None
+    campaign: m.Campaign,
+    products: list[Artifact],
+    previous: Mapping[str, list[Artifact]] | None = None,
+    *,
+    spill: Path | None = None,
+    workers: int = 1,
 ) -> Iterator[Artifact]:
     """Yield a kit per audience, plus one per recipient unit; a kit whose contents are unchanged
     since the previous build (same README, same files by SHA-256) is reused, not zipped again.
 
     One at a time: a unit's kit holds its whole pack (~7 MB of posters and cards), and a province
-    has thousands of units, so each kit should be put on disk before the next is made."""
-    kit = functools.partial(_cached_kit, previous or {})
+    has thousands of units, so each kit should be put on disk before the next is made. Given a
+    spill folder and several workers, units' kits are zipped in that many processes, which write
+    each kit there (`loa.writer.keep_in`) and hand back only its file's name."""
+    previous = previous or {}
     shared = [p for p in products if not p.path.startswith("don-vi/")]
     for a in campaign.audiences:
         own = [p for p in shared if p.audience in (a.id, None)]
-        yield kit(campaign, f"bo-tai-lieu/{a.id}.zip", f"Bộ tài liệu — {a.name}", a, None, own)
+        title = f"Bộ tài liệu — {a.name}"
+        yield _cached_kit(previous, campaign, f"bo-tai-lieu/{a.id}.zip", title, a, None, own)
     by_unit: dict[str, list[Artifact]] = {}
     for product in products:
         if product.path.startswith("don-vi/"):
             by_unit.setdefault(product.path.split("/", 2)[1], []).append(product)
-    for unit in campaign.units:
-        audience = campaign.audience(unit.audience) if unit.audience else None
-        own = by_unit.get(unit.code, [])
-        yield kit(campaign, f"don-vi/{unit.code}.zip", f"Bộ tài liệu — {unit.name}", audience, unit, own)
+    orders = [_UnitKit(unit, by_unit.get(unit.code, [])) for unit in campaign.units]
+    if spill is None or workers < 2 or len(orders) < KIT_POOL_THRESHOLD:
+        yield from (_unit_kit((campaign, previous, None), order) for order in orders)
+        return
+    kits_before = {key: found for key, found in previous.items() if any(a.kind == "press-kit" for a in found)}
+    yield from map_in_processes(
+        _unit_kit,
+        (campaign, _by_reference(kits_before), spill),
+        [_UnitKit(order.unit, _by_reference(order.items)) for order in orders],
+        workers=workers,
+    )
+
+
+KIT_POOL_THRESHOLD = 64
+"""From this many units, their kits are zipped on several processes."""
+
+
+@dataclass(frozen=True)
+class _UnitKit:
+    unit: m.Unit
+    items: list[Artifact]
+
+
+def _unit_kit(
+    shared: tuple[m.Campaign, Mapping[str, list[Artifact]], Path | None], order: _UnitKit
+) -> Artifact:
+    campaign, previous, spill = shared
+    unit = order.unit
+    audience = campaign.audience(unit.audience) if unit.audience else None
+    title = f"Bộ tài liệu — {unit.name}"
+    kit = _cached_kit(previous, campaign, f"don-vi/{unit.code}.zip", title, audience, unit, order.items)
+    if spill is None:
+        return kit
+    stored = kit if isinstance(kit, StoredArtifact) else keep_in(spill, kit)
+    return stored.by_reference()
+
+
+def _by_reference(value: Any) -> Any:
+    """Return artifacts (in a list or a mapping of lists) to pickle as their files' names."""
+    if isinstance(value, Mapping):
+        return {key: _by_reference(found) for key, found in value.items()}
+    return [a.by_reference() if isinstance(a, StoredArtifact) else a for a in value]
 
 
 def _cached_kit(
