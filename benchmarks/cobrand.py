@@ -27,7 +27,12 @@ from results import machine, write_section  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "campaigns" / "bao-ve-tre-em"
 LOA = Path(sys.executable).parent / "loa"
-KINDS = {"posters": ("posters",), "cards": ("cards",), "posters + cards": ("posters", "cards")}
+KINDS = {
+    "posters": ("posters",),
+    "cards": ("cards",),
+    "posters + cards": ("posters", "cards"),
+    "posters + cards + ZIP kits": ("posters", "cards", "press-kit"),
+}
 
 
 def main() -> None:
@@ -39,7 +44,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="loa-cobrand-"))
     try:
         rows = [build(work, count, "posters + cards") for count in counts]
-        rows += [build(work, split_at, kind) for kind in ("posters", "cards")]
+        rows += [build(work, split_at, kind) for kind in ("posters", "cards", "posters + cards + ZIP kits")]
         alone = laid_out_alone(sample=3 if args.quick else 10)
         write_section("cobrand", report(rows, alone))
     finally:
@@ -112,7 +117,8 @@ def report(rows: list[dict[str, object]], alone: dict[str, float]) -> str:
         "(14 topics) for generated communes, cold, one run each. A unit's pack: A4 and A3 posters (PDF) and",
         "the Facebook feed card and Zalo cover (PNG) of every topic — 56 files. CPU is the whole process",
         "tree's (user + system); *laid out alone* is each unit's copy made on its own, in one process, for a",
-        "sample of units: the CPU a unit costs without the shared work.",
+        "sample of units: the CPU a unit costs without the shared work. The last row adds each unit's press",
+        "kit (a ZIP of its pack, with a README and a manifest), as `loa build --units` makes by default.",
         "",
         "| products | units | seconds | units/s | CPU s per unit | vs laid out alone (CPU) | MB per unit | peak MiB | load before |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -120,10 +126,10 @@ def report(rows: list[dict[str, object]], alone: dict[str, float]) -> str:
     for row in rows:
         units = int(row["units"])  # type: ignore[call-overload]
         per_unit = float(row["cpu"]) / units  # type: ignore[arg-type]
-        ratio = alone[str(row["kind"])] / per_unit
+        ratio = alone.get(str(row["kind"]), 0.0) / per_unit
         lines.append(
             f"| {row['kind']} | {units} | {float(row['seconds']):.1f} | {units / float(row['seconds']):.1f} "  # type: ignore[arg-type]
-            f"| {per_unit:.3f} | {ratio:.1f}× | {int(row['bytes']) / units / 1e6:.1f} | {row['rss']} | {float(row['load']):.1f} |"  # type: ignore[call-overload, arg-type]
+            f"| {per_unit:.3f} | {f'{ratio:.1f}×' if ratio else '—'} | {int(row['bytes']) / units / 1e6:.1f} | {row['rss']} | {float(row['load']):.1f} |"  # type: ignore[call-overload, arg-type]
         )
     lines += [
         "",
