@@ -249,3 +249,20 @@ def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
         digests[workers] = tree_digest(out)
     assert digests[1] == digests[2]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out-1", "out-2", "units.csv"], "no spill left"
+
+
+def test_a_plugin_registered_under_another_name_than_its_own_is_refused_clearly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from loa.renderers import base
+
+    class Entry:
+        value = "loa_extra.cards:Cards"
+
+        def load(self) -> type:
+            return ArticleHtmlRenderer  # calls itself "article-html"
+
+    monkeypatch.setattr(base, "_entries", lambda: {"the-khac": Entry()})
+    monkeypatch.setattr(base, "_loaded", {})
+    with pytest.raises(BuildError, match=r"loa_extra\.cards:Cards.*the-khac.*article-html"):
+        base.load_renderer("the-khac")

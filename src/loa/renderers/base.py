@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from loa import __version__
 from loa import model as m
+from loa.errors import BuildError
 
 ENTRY_POINT_GROUP = "loa.renderers"
 
@@ -241,9 +242,13 @@ def load_renderer(name: str) -> type[Renderer]:
 
     Raises KeyError for a name nobody registered."""
     if name not in _loaded:
-        cls = _entries()[name].load()
+        entry = _entries()[name]
+        cls = entry.load()
         if cls.name != name:
-            raise TypeError(f"renderer registered as {name!r} calls itself {cls.name!r}")
+            raise BuildError(
+                f"phần mở rộng {entry.value}: đăng ký với tên {name} nhưng lớp có name = {cls.name!r}"
+                " — đặt hai tên giống nhau trong pyproject.toml (mục loa.renderers)"
+            )
         _loaded[name] = cls
     return _loaded[name]
 
