@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -261,6 +262,12 @@ def available_renderers() -> dict[str, type[Renderer]]:
 _loaded: dict[str, type[Renderer]] = {}
 
 
-@functools.cache
 def _entries() -> dict[str, EntryPoint]:
+    return _entries_on(tuple(sys.path))
+
+
+@functools.lru_cache(maxsize=8)
+def _entries_on(path: tuple[str, ...]) -> dict[str, EntryPoint]:
+    """Return the registered renderers' entry points, looked up once per import path: a plug-in put
+    on the path later (tests do) is found, without reading every package's metadata per call."""
     return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
