@@ -18,9 +18,8 @@ from loa_support import ROOTS, SOURCE_DATE_EPOCH, tree_digest
 UNITS = "code,name,contact\n27001,UBND xã Một,Liên hệ: 0272 111 222\n27002,UBND phường Hai,\n"
 
 
-@pytest.fixture(scope="module")
-def kit_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("kits")
+def build_kits(folder: Path, *, workers: int) -> Path:
+    """Build the visuals root's posters, cards and kits for two units into folder/out."""
     (folder / "units.csv").write_text(UNITS, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
@@ -29,9 +28,14 @@ def kit_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
             out=folder / "out",
             formats=["posters", "cards", "press-kit"],
             units=folder / "units.csv",
-            workers=1,
+            workers=workers,
         )
     return folder / "out"
+
+
+@pytest.fixture(scope="module")
+def kit_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_kits(tmp_path_factory.mktemp("kits"), workers=1)
 
 
 def test_a_units_kit_holds_every_file_of_its_pack_byte_for_byte(kit_build: Path) -> None:
@@ -77,25 +81,10 @@ def test_kits_are_made_one_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_units_kits_zipped_on_worker_processes_are_the_same_bytes(
     kit_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     monkeypatch.setattr(presskit, "KIT_POOL_THRESHOLD", 1)  # processes even for two units
-    (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
-    out = tmp_path / "out"
-    build(
-        ROOTS / "visuals",
-        out=out,
-        formats=["posters", "cards", "press-kit"],
-        units=tmp_path / "units.csv",
-        workers=2,
-    )
+    out = build_kits(tmp_path, workers=2)
     assert tree_digest(out) == tree_digest(kit_build)
     # Built again with nothing changed but one file damaged: the kits are reused or made again alike.
     (out / "don-vi" / "27002.zip").write_bytes(b"hong")
-    build(
-        ROOTS / "visuals",
-        out=out,
-        formats=["posters", "cards", "press-kit"],
-        units=tmp_path / "units.csv",
-        workers=2,
-    )
+    assert build_kits(tmp_path, workers=2) == out
     assert tree_digest(out) == tree_digest(kit_build)

@@ -29,12 +29,14 @@ POOL_THRESHOLD = 24
 TRIM_ABOVE = 512 * 2**20
 """A worker process holding more memory than this gives back what its last job freed."""
 
-_worker_campaign: m.Campaign | None = None
-_shared: object = None
 Shared = TypeVar("Shared")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+_worker_campaign: m.Campaign | None = None
 _worker_renderers: dict[str, Renderer] = {}
+_shared: object = None
+"""What `map_in_processes` gave this worker process once."""
 
 
 class Executor(Protocol):
