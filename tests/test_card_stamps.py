@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 import zlib
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from loa import model as m
 from loa.build import plan_jobs
 from loa.errors import BuildError
 from loa.renderers.base import Artifact, Job
-from loa.renderers.pngpatch import Box, PatchedPng, adler32_combine
+from loa.renderers.pngpatch import Box, Patch, PatchedPng, _adler_parts
 from loa.renderers.visuals.cards import CardRenderer
 from test_visuals import TOPIC, TOPIC_URL, campaign, decode_qr, dhash, with_units
 
@@ -53,11 +54,17 @@ def picture(data: bytes) -> Image.Image:
 # --- pngpatch --------------------------------------------------------------------------------
 
 
-def test_adler32_combine_matches_zlib() -> None:
+def test_adler32_adds_up_from_each_pieces_share() -> None:
     rng = random.Random(7)
-    for size_a, size_b in ((0, 5), (1, 1), (100, 70_000), (65_521, 3), (5_000, 0)):
-        a, b = rng.randbytes(size_a), rng.randbytes(size_b)
-        assert adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
+    for sizes in ((0, 5), (1, 1), (100, 70_000, 9), (65_521, 3), (5_000, 0, 65_522, 1)):
+        pieces = [rng.randbytes(size) for size in sizes]
+        whole = b"".join(pieces)
+        sum_a = sum_b = 0
+        for number, piece in enumerate(pieces):
+            part_a, part_b = _adler_parts(piece, sum(sizes[number + 1 :]))
+            sum_a += part_a
+            sum_b += part_b
+        assert ((len(whole) + sum_b) % 65521) << 16 | (1 + sum_a) % 65521 == zlib.adler32(whole)
 
 
 def sample_base() -> Image.Image:
@@ -93,7 +100,47 @@ def test_a_patched_png_holds_exactly_the_base_with_the_patches_laid_in() -> None
     assert got.size == base.size
     assert ImageChops.difference(got, expected).getbbox() is None
     with Image.open(io.BytesIO(data)) as image:
-        image.verify()  # chunk CRCs, zlib checksum
+        image.verify()  # chunk CRCs
+    assert zlib.decompress(idat(data)) == filtered_rows(expected)  # ends as it should, checksum right
+
+
+def idat(png: bytes) -> bytes:
+    """Return a PNG's image data: its IDAT chunks' contents, joined."""
+    found, at = [], 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        if png[at + 4 : at + 8] == b"IDAT":
+            found.append(png[at + 8 : at + 8 + length])
+        at += length + 12
+    return b"".join(found)
+
+
+def filtered_rows(image: Image.Image) -> bytes:
+    """Return an RGB picture's rows as PNG's Up filter writes them, each led by its filter byte."""
+    data, stride = image.tobytes(), image.width * 3
+    rows, above = [], bytes(stride)
+    for top in range(0, len(data), stride):
+        row = data[top : top + stride]
+        rows.append(b"\x02" + bytes((a - b) & 0xFF for a, b in zip(row, above, strict=True)))
+        above = row
+    return b"".join(rows)
+
+
+def test_a_keyed_patch_is_drawn_once_per_box_and_written_as_the_same_pixels() -> None:
+    patched, box = PatchedPng(sample_base(), BOXES), BOXES[1]
+    drawn = []
+
+    def draw() -> Image.Image:
+        drawn.append(box)
+        return Image.new("RGB", (box.right - box.left, box.bottom - box.top), "#c0392b")
+
+    first = patched.png({box: Patch(("test", "red"), draw)})
+    assert patched.png({box: Patch(("test", "red"), draw)}) == first
+    assert drawn == [box]
+    assert first == patched.png({box: draw()})  # kept rows write what a plain patch writes
+    expected = sample_base()
+    expected.paste(draw(), (box.left, box.top))
+    assert zlib.decompress(idat(first)) == filtered_rows(expected)
 
 
 def test_a_patched_png_without_patches_is_the_base_and_is_byte_identical_each_time() -> None:

@@ -6,7 +6,11 @@ would spend most of a build there. A PNG's pixels are one zlib stream of filtere
 DEFLATE stream may be cut into pieces compressed on their own (a *full flush* forgets the history:
 nothing after it refers back). So the base is filtered and compressed once, cut at the patches'
 edges; each copy compresses only its patches' bytes and joins the pieces. The zlib checksum of the
-whole (Adler-32) is combined from the pieces' checksums, as zlib's `adler32_combine` does.
+whole (Adler-32) is two sums over its bytes, so it adds up from each piece's share (`_adler_parts`),
+which depends only on the piece and where it lies: the base's share is counted once.
+
+A patch given with a key (`Patch`) is drawn and compressed once per base box: a unit's name and
+contact line sit on the same pixels of every topic's card, so its other cards reuse the rows.
 
 Every row is filtered with PNG's "Up" filter (the difference from the row above): it depends on the
 row above only, so a patch's rows are filtered from the patch and the base row above it, and the row
@@ -15,10 +19,13 @@ just below a patch is part of the patch (its filter sees the patched row).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import operator
 import struct
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PIL import Image, ImageChops
@@ -41,31 +48,6 @@ class Box:
     top: int
     right: int
     bottom: int
-
-
-@dataclass(frozen=True)
-class _Piece:
-    data: bytes
-    adler: int
-    length: int
-
-
-def adler32_combine(first: int, second: int, second_length: int) -> int:
-    """Return the Adler-32 of A + B from those of A and B and the length of B (zlib's combine)."""
-    rem = second_length % _ADLER_BASE
-    sum1 = first & 0xFFFF
-    sum2 = (rem * sum1) % _ADLER_BASE
-    sum1 += (second & 0xFFFF) + _ADLER_BASE - 1
-    sum2 += ((first >> 16) & 0xFFFF) + ((second >> 16) & 0xFFFF) + _ADLER_BASE - rem
-    sum1 %= _ADLER_BASE
-    sum2 %= _ADLER_BASE
-    return sum1 | (sum2 << 16)
-
-
-def _compressed(data: bytes, compressor: zlib._Compress) -> _Piece:
-    return _Piece(
-        compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH), zlib.adler32(data), len(data)
-    )
 
 
 ROW_LEVEL = 1
@@ -100,8 +82,9 @@ class PatchedPng:
     """A base picture (RGB) and the boxes its copies may differ in; `png(patches)` writes one copy.
 
     Boxes must not overlap and must lie inside the picture. A copy's patch for a box is the box's
-    pixels (an RGB image of the box's size); boxes without a patch keep the base. Only the
-    compressed pieces and the boxes' pixels are kept, not the picture.
+    pixels (an RGB image of the box's size), or a `Patch` that draws them only when its key has
+    not been seen over this box before; boxes without a patch keep the base. Only the compressed
+    pieces and the boxes' pixels are kept, not the picture.
     """
 
     def __init__(self, base: Image.Image, boxes: Sequence[Box], *, level: int = 9) -> None:
@@ -109,7 +92,6 @@ class PatchedPng:
             base = base.convert("RGB")
         self.width, self.height = base.size
         self.boxes = tuple(boxes)
-        self.level = level
         for box in self.boxes:
             if not (0 <= box.left < box.right <= self.width and 0 <= box.top < box.bottom <= self.height):
                 raise BuildError(f"pngpatch: {box} is outside the {self.width}×{self.height} picture")
@@ -120,27 +102,48 @@ class PatchedPng:
         self._regions = [
             base.crop((box.left, max(top - 1, 0), box.right, bottom)) for box, top, bottom in self._rows
         ]
-        filtered = _up_filtered(base, 0, self.height).tobytes()
         stride = self.width * 3
+        length = self.height * (stride + 1)
         # The cuts in the filtered stream (offsets in bytes, each row led by its filter byte).
-        cuts: list[tuple[int, int, int]] = []  # (start, end, index of the box)
+        cuts: list[tuple[int, int, int, int]] = []  # (start, end, index of the box, row in the box)
+        tails: list[list[int]] = []
         for index, (box, top, bottom) in enumerate(self._rows):
-            for row in range(top, bottom):
-                start = row * (stride + 1) + 1 + box.left * 3
-                cuts.append((start, start + (box.right - box.left) * 3, index))
+            starts = [row * (stride + 1) + 1 + box.left * 3 for row in range(top, bottom)]
+            width = (box.right - box.left) * 3
+            cuts += [(start, start + width, index, row) for row, start in enumerate(starts)]
+            tails.append([length - start - width for start in starts])
         cuts.sort()
-        self._order = [index for _, _, index in cuts]
+        filtered = _up_filtered(base, 0, self.height).tobytes()
         raw = bytearray()
         for row in range(self.height):
             raw += _UP
             raw += filtered[row * stride : (row + 1) * stride]
         compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        self._gaps: list[_Piece] = []
-        position = 0
-        for start, end, _ in cuts:
-            self._gaps.append(_compressed(bytes(raw[position:start]), compressor))
+        gaps: list[bytes] = []
+        sum_a = sum_b = position = 0
+        for start, end, _, _ in [*cuts, (length, length, -1, -1)]:
+            gap = bytes(raw[position:start])
+            gaps.append(compressor.compress(gap) + compressor.flush(zlib.Z_FULL_FLUSH))
+            part_a, part_b = _adler_parts(gap, length - start)
+            sum_a += part_a
+            sum_b += part_b
             position = end
-        self._gaps.append(_compressed(bytes(raw[position:]), compressor))
+        self._gaps = [_ZLIB_HEADER, *gaps]
+        self._gap_sums = (sum_a, sum_b)
+        # Where each box's rows go among the gaps: the stream is gap, row, gap, row, ..., gap.
+        first_row = [len(self._gaps)]
+        for _, top, bottom in self._rows:
+            first_row.append(first_row[-1] + bottom - top)
+        order = [0, 1]
+        for number, (_, _, index, row) in enumerate(cuts):
+            order += [first_row[index] + row, number + 2]
+        order += [first_row[-1], first_row[-1] + 1]  # the final block and the checksum
+        self._order = operator.itemgetter(*order)
+        self._tails = tails
+        self._box_keys = [
+            (self.width, self.height, box, hashlib.blake2b(region.tobytes(), digest_size=16).digest())
+            for (box, _, _), region in zip(self._rows, self._regions, strict=True)
+        ]
         self._header = _chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0))
         self._end = _chunk(b"IEND", b"")
 
@@ -151,37 +154,108 @@ class PatchedPng:
 
     def pixels(self, box: Box) -> Image.Image:
         """Return a copy of the base's pixels in one of the boxes."""
-        for (known, top, _), region in zip(self._rows, self._regions, strict=True):
+        index = self._index(box)
+        shift = 1 if self._rows[index][1] > 0 else 0
+        return self._regions[index].crop((0, shift, box.right - box.left, shift + box.bottom - box.top))
+
+    def _index(self, box: Box) -> int:
+        for index, (known, _, _) in enumerate(self._rows):
             if known == box:
-                shift = 1 if top > 0 else 0
-                return region.crop((0, shift, box.right - box.left, shift + box.bottom - box.top))
+                return index
         raise BuildError(f"pngpatch: {box} is not one of the picture's boxes")
 
-    def png(self, patches: Mapping[Box, Image.Image]) -> bytes:
+    def png(self, patches: Mapping[Box, Image.Image | Patch]) -> bytes:
         """Return the PNG of the base with these boxes' pixels replaced."""
-        rows: list[Iterator[bytes]] = []
-        for (box, top, _), base in zip(self._rows, self._regions, strict=True):
-            patch = patches.get(box)
-            region = base
-            if patch is not None:
-                if patch.size != (box.right - box.left, box.bottom - box.top):
-                    raise BuildError(f"pngpatch: a patch of {patch.size} for {box}")
-                region = base.copy()
-                region.paste(patch.convert("RGB"), (0, 1 if top > 0 else 0))
-            rows.append(iter(_region_rows(region, first_is_base=top > 0)))
+        for box in patches:
+            self._index(box)
+        pool = list(self._gaps)
+        sum_a, sum_b = self._gap_sums
+        for index, (box, _, _) in enumerate(self._rows):
+            rows = self._box_rows(index, patches.get(box))
+            pool += rows.pieces
+            sum_a += rows.sum_a
+            sum_b += rows.sum_b
+        length = self.height * (self.width * 3 + 1)
+        adler = ((length + sum_b) % _ADLER_BASE) << 16 | (1 + sum_a) % _ADLER_BASE
+        pool += (_FINAL_EMPTY_BLOCK, struct.pack(">I", adler))
+        stream = b"".join(self._order(pool))
+        return b"".join([_PNG_SIGNATURE, self._header, _chunk(b"IDAT", stream), self._end])
+
+    def _box_rows(self, index: int, patch: Image.Image | Patch | None) -> _BoxRows:
+        """Return a box's compressed rows and their share of the checksum: the base's, a patch's
+        (kept by its key), or a picture's."""
+        if patch is None:
+            key: Hashable = (self._box_keys[index], None)
+        elif isinstance(patch, Patch):
+            key = (self._box_keys[index], patch.key)
+        else:
+            return self._compress_box(index, patch)
+        found = _BOXES.get(key)
+        if found is None:
+            found = self._compress_box(index, None if patch is None else patch.draw())
+            _BOXES[key] = found
+            if len(_BOXES) > BOX_CACHE_SIZE:
+                _BOXES.popitem(last=False)
+        else:
+            _BOXES.move_to_end(key)
+        return found
+
+    def _compress_box(self, index: int, patch: Image.Image | None) -> _BoxRows:
+        box, top, _ = self._rows[index]
+        region = self._regions[index]
+        if patch is not None:
+            if patch.size != (box.right - box.left, box.bottom - box.top):
+                raise BuildError(f"pngpatch: a patch of {patch.size} for {box}")
+            region = region.copy()
+            region.paste(patch.convert("RGB"), (0, 1 if top > 0 else 0))
         # A small hash table: each row's full flush clears it.
         compressor = zlib.compressobj(ROW_LEVEL, zlib.DEFLATED, -15, 2)
-        piece_of = _ROWS.piece
-        gaps = self._gaps
-        data = [gaps[0].data]
-        adler = gaps[0].adler
-        for index, gap in zip(self._order, gaps[1:], strict=True):
-            row = next(rows[index])
-            data.append(piece_of(row, compressor))
-            data.append(gap.data)
-            adler = adler32_combine(zlib.adler32(row, adler), gap.adler, gap.length)
-        stream = b"".join([_ZLIB_HEADER, *data, _FINAL_EMPTY_BLOCK, struct.pack(">I", adler)])
-        return b"".join([_PNG_SIGNATURE, self._header, _chunk(b"IDAT", stream), self._end])
+        pieces = []
+        sum_a = sum_b = 0
+        for row, tail in zip(_region_rows(region, first_is_base=top > 0), self._tails[index], strict=True):
+            pieces.append(_ROWS.piece(row, compressor))
+            part_a, part_b = _adler_parts(row, tail)
+            sum_a += part_a
+            sum_b += part_b
+        return _BoxRows(tuple(pieces), sum_a, sum_b)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A box's pixels named by a key, drawn only when the key is new over that box of that base:
+    the same key over the same base pixels must always draw the same pixels (a unit's name on every
+    topic's card). The box's compressed rows are kept by the key."""
+
+    key: Hashable
+    draw: Callable[[], Image.Image]
+
+
+@dataclass(frozen=True)
+class _BoxRows:
+    """A box's rows compressed one by one, and their share of the stream's Adler-32 (sums before
+    the modulo: `_adler_parts`)."""
+
+    pieces: tuple[bytes, ...]
+    sum_a: int
+    sum_b: int
+
+
+BOX_CACHE_SIZE = 4096
+"""Boxes kept by key, per process (~10 KB each): the names and contact lines of a batch of units, on
+both card sizes, while the batch goes through every topic."""
+_BOXES: OrderedDict[Hashable, _BoxRows] = OrderedDict()
+
+
+def _adler_parts(data: bytes, tail: int) -> tuple[int, int]:
+    """Return what a piece of the stream adds to Adler-32's two sums, `tail` bytes before its end.
+
+    Over bytes d(1..n), A = 1 + Σ d(i) and B = n + Σ (n - i + 1)·d(i) (mod 65521): both are sums
+    over the bytes, so each piece's share can be computed apart from the others, once, from its
+    own Adler-32 (a = 1 + s, b = len + w with w its bytes weighted from its end) and where it lies.
+    """
+    adler = zlib.adler32(data)
+    part = (adler & 0xFFFF) - 1
+    return part, tail * part + (adler >> 16) - len(data)
 
 
 def _up_filtered(image: Image.Image, top: int, bottom: int) -> Image.Image:
@@ -202,4 +276,5 @@ def _region_rows(region: Image.Image, *, first_is_base: bool) -> list[bytes]:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    crc = zlib.crc32(data, zlib.crc32(kind))
+    return b"".join([struct.pack(">I", len(data)), kind, data, struct.pack(">I", crc)])

@@ -38,7 +38,7 @@ from typing import Any
 from PIL import Image
 
 from loa.errors import BuildError
-from loa.renderers.pngpatch import Box, PatchedPng
+from loa.renderers.pngpatch import Box, Patch, PatchedPng
 from loa.renderers.qr import qr_matrix
 from loa.renderers.typst import compile_typst
 from loa.renderers.visuals.stamps import MIN_SHRINK, base_recipient, slots_of
@@ -182,17 +182,17 @@ class _Layers:
         while len(_LAYER_CACHE) > max(LAYER_CACHE_SIZE, len(wanted)):
             _LAYER_CACHE.popitem(last=False)
 
-    def patches(self, who: dict[str, Any]) -> dict[Box, Image.Image] | None:
-        """Return a recipient's boxes with its marks laid on the base, or None when one overflows."""
-        patches: dict[Box, Image.Image] = {}
+    def patches(self, who: dict[str, Any]) -> dict[Box, Image.Image | Patch] | None:
+        """Return a recipient's boxes with its marks laid on the base, or None when one overflows.
+        A name or contact line goes by its mark's key: drawn and compressed once for every topic's
+        card (their places and pixels do not change from topic to topic); an address is the topic's."""
+        patches: dict[Box, Image.Image | Patch] = {}
         for (key, _), mark in zip(self._pages(who), self.base.marks, strict=True):
-            layer = self.own[key] if key in self.own else _LAYER_CACHE[key]
-            box = mark.box
-            if layer.height != box.bottom - box.top:
+            layer = self.own.get(key) or _LAYER_CACHE[key]
+            if layer.height != mark.box.bottom - mark.box.top:
                 return None  # card-marks.typ made the page taller: the mark would shrink too far
-            region = self.base.picture.pixels(box)
-            layer.lay_on(region)
-            patches[box] = region
+            laid = functools.partial(layer.laid_on, self.base.picture, mark.box)
+            patches[mark.box] = laid() if key in self.own else Patch(key, laid)
         return patches
 
 
@@ -213,10 +213,12 @@ class _Layer:
         ink = page.crop(box) if box else None
         return cls(page.width, page.height, ink, (box[0], box[1]) if box else (0, 0))
 
-    def lay_on(self, region: Image.Image) -> None:
-        """Blend the mark onto its box's pixels (RGB), as over an opaque card."""
+    def laid_on(self, picture: PatchedPng, box: Box) -> Image.Image:
+        """Return the box's pixels (RGB) with the mark blended on them, as over an opaque card."""
+        region = picture.pixels(box)
         if self.ink is not None:
             region.paste(self.ink, self.at, self.ink)
+        return region
 
 
 @functools.lru_cache(maxsize=32)
