@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from PIL import Image, ImageChops
 from zlib_ng import zlib_ng
 
-
 from loa.errors import BuildError
 
 _UP = b"\x02"
