@@ -251,6 +251,22 @@ def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out-1", "out-2", "units.csv"], "no spill left"
 
 
+def test_a_batch_of_units_goes_to_one_worker_for_every_topic() -> None:
+    """Its units' names are drawn once, by that worker, not once by each."""
+    first, second = ("27001", "27002"), ("27003",)
+    jobs = [Job("cards", "a"), Job("cards", "b")] + [
+        Job(renderer, topic, units=batch)
+        for renderer in ("posters", "cards")
+        for batch in (first, second)
+        for topic in ("a", "b", "c")
+    ]
+    chunks = executors._chunks(jobs, workers=2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(jobs)))
+    grouped = [{(jobs[i].renderer, jobs[i].units) for i in chunk} for chunk in chunks]
+    assert all(len(kinds) == 1 for kinds in grouped)
+    assert [len(chunk) for chunk in chunks] == [1, 1, 3, 3, 3, 3]
+
+
 def test_a_plugin_registered_under_another_name_than_its_own_is_refused_clearly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

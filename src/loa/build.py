@@ -153,8 +153,9 @@ def with_units(campaign: m.Campaign, units_csv: Path) -> m.Campaign:
     return campaign.model_copy(update={"units": units})
 
 
-UNIT_BATCH = 256
-"""Units per job for renderers that co-brand in batches: one changed unit re-renders its batch."""
+UNIT_BATCH = 128
+"""Units per job for renderers that co-brand in batches: one changed unit re-renders its batch. A
+batch's jobs (one per topic) run on one worker process: batches small enough to keep both busy."""
 
 
 def plan_jobs(renderer: Renderer, campaign: m.Campaign) -> list[Job]:

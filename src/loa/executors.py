@@ -91,10 +91,7 @@ def run_jobs(
         for index, job in enumerate(jobs):
             yield index, render_one(renderers[job.renderer], campaign, job)
         return
-    # Batch jobs (many units each) return large results: one per future, so they come back as they
-    # are done instead of a few hundred megabytes at a time.
-    parts = len(jobs) if any(job.units for job in jobs) else workers * 4
-    chunks = [list(range(i, len(jobs), parts)) for i in range(parts)]
+    chunks = _chunks(jobs, workers)
     context = multiprocessing.get_context("spawn")  # no fork: renderers hold native threads
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(campaign,)
@@ -102,9 +99,25 @@ def run_jobs(
         # as_completed lets go of each future once it is yielded: a finished batch's bytes are freed
         # as soon as the build has put them on disk, not kept until the last batch is done.
         for future in as_completed(
-            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk], spill) for chunk in chunks if chunk]
+            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk], spill) for chunk in chunks]
         ):
             yield from future.result()
+
+
+def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
+    """Return the jobs' indexes in the groups sent to worker processes.
+
+    A co-branded build's jobs are a batch of units for one topic each: a batch's jobs for every
+    topic go to one worker together, so the units' names and contact lines are drawn and compressed
+    once (kept per process), not once by each worker. Other jobs are dealt round-robin in a few
+    groups per worker."""
+    if not any(job.units for job in jobs):
+        parts = workers * 4
+        return [list(range(i, len(jobs), parts)) for i in range(parts) if i < len(jobs)]
+    groups: dict[tuple[str, tuple[str, ...]] | int, list[int]] = {}
+    for index, job in enumerate(jobs):
+        groups.setdefault((job.renderer, job.units) if job.units else index, []).append(index)
+    return list(groups.values())
 
 
 def map_in_processes(
