@@ -19,6 +19,7 @@ from loa.build import plan_jobs
 from loa.errors import BuildError
 from loa.renderers.base import Artifact, Job
 from loa.renderers.pngpatch import Box, Patch, PatchedPng, _adler_parts
+from loa.renderers.visuals.card_stamps import split_address
 from loa.renderers.visuals.cards import CardRenderer
 from test_visuals import TOPIC, TOPIC_URL, campaign, decode_qr, dhash, with_units
 
@@ -157,6 +158,15 @@ def test_pngpatch_refuses_overlapping_boxes_and_patches_of_the_wrong_size() -> N
         PatchedPng(sample_base(), [Box(250, 0, 320, 10)])
     with pytest.raises(BuildError, match="a patch of"):
         PatchedPng(sample_base(), BOXES).png({BOXES[0]: Image.new("RGB", (10, 10))})
+
+
+def test_an_address_is_drawn_as_its_topics_part_and_its_units_code() -> None:
+    assert split_address("loa.example.gov.vn/chu-de/ban-be/?dv=27007") == (
+        "loa.example.gov.vn/chu-de/ban-be/?dv=",
+        "27007",
+    )
+    assert split_address("loa.example.gov.vn/chu-de/ban-be/") == ("loa.example.gov.vn/chu-de/ban-be/", "")
+    assert split_address("a/?dv=") == ("a/?dv=", "")
 
 
 # --- planning --------------------------------------------------------------------------------

@@ -14,10 +14,14 @@ and per batch of units:
 
 3. *card-marks.typ* draws the units' marks alone on transparent pages the size of those boxes, with
    the same functions and the same shrinking as stamped posters, in one Typst run per batch: a
-   unit's name and contact line once for every topic (kept per process), its printed address (a
-   topic's page's) once per topic;
+   unit's name and contact line once for every topic (kept per process). The printed address is
+   right-aligned, in the same place on every topic's card; it is drawn in two parts
+   (`split_address`): the unit's code once for every topic, and a topic's part once per quarter
+   pixel where it ends (the code's width, measured once per unit, puts it there), moved by whole
+   pixels — not the whole address once per unit and topic;
 4. each unit's box pixels are the base's with its marks laid over them, and its QR code drawn in
-   whole-pixel modules (crisp, as a scanner likes it); pngpatch writes the PNG from the pieces.
+   whole-pixel modules (crisp, as a scanner likes it); pngpatch writes the PNG from the pieces. A
+   name's and a contact line's boxes are compressed once for every topic's card (`pngpatch.Patch`).
 
 A unit with its own logo, or whose name or contact line would shrink below MIN_SHRINK, changes the
 layout; it is left to the caller to lay out alone (`CardStamps.alone`).
@@ -29,6 +33,7 @@ import functools
 import io
 import json
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +56,7 @@ ROOM_BELOW = 0.4
 ROOM_SIDE = 0.3
 """How far a mark's glyphs may reach past its place, in its font size: stacked accents (Ấ, Ễ) above,
 descenders below, side bearings."""
+_SVG_WIDTH = re.compile(rb'<svg[^>]* width="([\d.]+)pt"')
 URL_ROOM_BEFORE = 1.2
 """How far before its place an address may start, in its font size: the place is as wide as the
 campaign's longest address, and another code's digits may be a little wider."""
@@ -127,39 +133,110 @@ def stamped_cards(
     return CardStamps(pngs, alone)
 
 
-_LAYER_CACHE: OrderedDict[tuple[str, ...], _Layer] = OrderedDict()
-LAYER_CACHE_SIZE = 2048
-"""Marks kept per process (only their inked part, ~20 KB each): names and contact lines of two
-batches of units, for every topic's cards."""
+LayerKey = tuple[str | float, ...]
+_LAYER_CACHE: OrderedDict[LayerKey, _Layer] = OrderedDict()
+LAYER_CACHE_SIZE = 4096
+"""Marks kept per process (only their inked part, ~20 KB each): names, contact lines and addresses'
+parts of two batches of units, for every topic's cards."""
+_WIDTHS: dict[tuple[str, str], float] = {}
+"""Widths of addresses' unit parts (points), by font and text."""
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """Return a printed address's topic part and unit part: "…/chu-de/x/?dv=" and "27007".
+
+    The address is right-aligned in its place: the unit part sits at the same pixels on every topic's
+    card, and the topic part where the unit part's width puts it. Each is drawn once (per unit, per
+    topic and width) instead of the whole address once per unit and topic. An address without `=`
+    is one part.
+    """
+    cut = address.rfind("=") + 1
+    return (address[:cut], address[cut:]) if 0 < cut < len(address) else (address, "")
 
 
 class _Layers:
-    """The marks of a batch's units and of a topic's address, drawn by card-marks.typ (cached)."""
+    """The marks of a batch's units, drawn by card-marks.typ (cached): names and contact lines,
+    and addresses in two parts (`split_address`) laid one beside the other."""
 
     def __init__(self, base: CardBase, data: dict[str, Any], root: Path) -> None:
         self.base = base
-        self.own: dict[tuple[str, ...], _Layer] = {}
         self.data = data
         self.root = root
-        self.marks = {m.name: m for m in base.marks}
-        # A mark's drawing depends on the brand and its own place only: the address's place differs
-        # from topic to topic, the name's and contact line's do not (they are drawn once per unit).
+        # A mark's drawing depends on the brand and its own place only: the same place on every
+        # topic's card draws a unit's name, contact line or address part once for all of them.
         brand = json.dumps({k: data[k] for k in ("colours", "fonts")}, sort_keys=True)
         self.style = {m.name: brand + json.dumps(_mark_page(m), sort_keys=True) for m in base.marks}
+        url = next((m for m in base.marks if m.name == "url"), None)
+        self.font = f"{brand}{round(url.size, 3)}" if url else ""
+        """The address's font: its unit part's width is measured once per font."""
+        if url:
+            self.url_page = _mark_page(url) | {
+                "dx": _quarter_pixel(url.x + url.width - url.box.left / PX_PER_PT),
+                "room": 0,
+            }
+            self.style["url"] = brand + json.dumps(self.url_page, sort_keys=True)
 
-    def _pages(self, who: dict[str, Any]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
-        """Return the pages a recipient's marks need, each with its cache key."""
-        texts = {"unit-name": who["unit"]["name"], "contact": who["contact"], "url": who["url-text"]}
-        return [
-            ((self.style[mark.name], mark.name, texts[mark.name]), _mark_page(mark, texts[mark.name]))
-            for mark in self.base.marks
-        ]
+    def _pages(self, who: dict[str, Any]) -> list[list[tuple[LayerKey, dict[str, Any], int]]]:
+        """Return each mark's layers (one, or an address's two), each a page with its cache key and
+        how many pixels to the right of its page's place it goes."""
+        texts = {"unit-name": who["unit"]["name"], "contact": who["contact"]}
+        found: list[list[tuple[LayerKey, dict[str, Any], int]]] = []
+        for mark in self.base.marks:
+            style = self.style[mark.name]
+            if mark.name != "url":
+                text = texts[mark.name]
+                found.append([((style, mark.name, text), _mark_page(mark, text), 0)])
+                continue
+            head, tail = split_address(who["url-text"])
+            # Right-aligned at the place's end (the same on every topic's card: the unit part is
+            # drawn once for all). The topic part ends where the unit part starts, as far before
+            # as the unit part is wide: drawn once per quarter pixel of its end, moved by whole pixels.
+            page = self.url_page
+            end = page["dx"]
+            gap = _WIDTHS[self.font, tail] if tail else 0.0
+            whole, phase = divmod(round((end - gap) * PX_PER_PT * 4), 4)
+            drawn_at = math.floor(end * PX_PER_PT) - 1
+            drawn_gap = end - (drawn_at + phase / 4) / PX_PER_PT
+            layers: list[tuple[LayerKey, dict[str, Any], int]] = [
+                ((style, head, phase), page | {"text": head, "gap": drawn_gap}, whole - drawn_at)
+            ]
+            if tail:
+                layers.append(((style, tail), page | {"text": tail}, 0))
+            found.append(layers)
+        return found
+
+    def _measure(self, recipients: Sequence[dict[str, Any]]) -> None:
+        """Measure the addresses' unit parts not measured yet, in one Typst run (as SVG: no pixels)."""
+        url = next((m for m in self.base.marks if m.name == "url"), None)
+        if url is None:
+            return
+        tails = {split_address(who["url-text"])[1] for who in recipients} - {""}
+        missing = sorted(t for t in tails if (self.font, t) not in _WIDTHS)
+        if not missing:
+            return
+        pages = compile_typst(
+            "card-marks.typ",
+            self.data
+            | {"pages": [_mark_page(url, t) for t in missing], "measure": True, "min-shrink": MIN_SHRINK},
+            root=self.root,
+            format="svg",
+            preludes=("brand.typ",),
+        )
+        if len(pages) != len(missing):
+            raise BuildError(f"card stamps: {len(pages)} pages for {len(missing)} addresses to measure")
+        if len(_WIDTHS) > 65536:
+            _WIDTHS.clear()
+        for text, svg in zip(missing, pages, strict=True):
+            width = _SVG_WIDTH.search(svg)
+            if width is None:
+                raise BuildError("card stamps: Typst's SVG gave no width")
+            _WIDTHS[self.font, text] = float(width.group(1))
 
     def render(self, recipients: Sequence[dict[str, Any]]) -> None:
-        """Draw the marks not drawn yet, in one Typst run. Names and contact lines are kept for the
-        next topic's cards; addresses (one topic's) only for this batch."""
-        wanted = [p for who in recipients for p in self._pages(who)]
-        missing = dict((key, page) for key, page in wanted if key not in _LAYER_CACHE and key not in self.own)
+        """Draw the marks not drawn yet, in one Typst run; they are kept for the next topic's cards."""
+        self._measure(recipients)
+        wanted = [(key, page) for who in recipients for mark in self._pages(who) for key, page, _ in mark]
+        missing = dict((key, page) for key, page in wanted if key not in _LAYER_CACHE)
         if missing:
             pages = compile_typst(
                 "card-marks.typ",
@@ -172,13 +249,9 @@ class _Layers:
             if len(pages) != len(missing):
                 raise BuildError(f"card stamps: {len(pages)} pages for {len(missing)} marks")
             for key, png in zip(missing, pages, strict=True):
-                if key[1] == "url":
-                    self.own[key] = _Layer.of(png)
-                else:
-                    _LAYER_CACHE[key] = _Layer.of(png)
+                _LAYER_CACHE[key] = _Layer.of(png)
         for key, _ in wanted:
-            if key in _LAYER_CACHE:
-                _LAYER_CACHE.move_to_end(key)
+            _LAYER_CACHE.move_to_end(key)
         while len(_LAYER_CACHE) > max(LAYER_CACHE_SIZE, len(wanted)):
             _LAYER_CACHE.popitem(last=False)
 
@@ -187,13 +260,23 @@ class _Layers:
         A name or contact line goes by its mark's key: drawn and compressed once for every topic's
         card (their places and pixels do not change from topic to topic); an address is the topic's."""
         patches: dict[Box, Image.Image | Patch] = {}
-        for (key, _), mark in zip(self._pages(who), self.base.marks, strict=True):
-            layer = self.own.get(key) or _LAYER_CACHE[key]
-            if layer.height != mark.box.bottom - mark.box.top:
+        for mark, pages in zip(self.base.marks, self._pages(who), strict=True):
+            layers = [(_LAYER_CACHE[key], shift) for key, _, shift in pages]
+            if any(layer.height != mark.box.bottom - mark.box.top for layer, _ in layers):
                 return None  # card-marks.typ made the page taller: the mark would shrink too far
-            laid = functools.partial(layer.laid_on, self.base.picture, mark.box)
-            patches[mark.box] = laid() if key in self.own else Patch(key, laid)
+            laid = functools.partial(_laid_on, self.base.picture, mark.box, layers)
+            patches[mark.box] = laid() if mark.name == "url" else Patch(pages[0][0], laid)
         return patches
+
+
+def _laid_on(picture: PatchedPng, box: Box, layers: Sequence[tuple[_Layer, int]]) -> Image.Image:
+    """Return the box's pixels (RGB) with the layers blended on them, as over an opaque card, each
+    moved right by its whole pixels."""
+    region = picture.pixels(box)
+    for layer, shift in layers:
+        if layer.ink is not None:
+            region.paste(layer.ink, (layer.at[0] + shift, layer.at[1]), layer.ink)
+    return region
 
 
 @dataclass(frozen=True)
@@ -212,13 +295,6 @@ class _Layer:
         box = page.getchannel("A").getbbox()
         ink = page.crop(box) if box else None
         return cls(page.width, page.height, ink, (box[0], box[1]) if box else (0, 0))
-
-    def laid_on(self, picture: PatchedPng, box: Box) -> Image.Image:
-        """Return the box's pixels (RGB) with the mark blended on them, as over an opaque card."""
-        region = picture.pixels(box)
-        if self.ink is not None:
-            region.paste(self.ink, self.at, self.ink)
-        return region
 
 
 @functools.lru_cache(maxsize=32)

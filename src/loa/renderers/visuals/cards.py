@@ -124,9 +124,15 @@ class CardRenderer(Renderer):
         units = [campaign.unit(code) for code in job.units]
         alone = {u.code for u in units if u.logo}
         stamped = [u for u in units if not u.logo]
-        # Room for the campaign's longest address, so every batch of a topic shares one base.
-        addresses = [_address(portal_link(campaign, topic, u)) for u in campaign.units if not u.logo]
-        longest = max(addresses, key=len, default="")
+        # Room for the campaign's longest address, so every batch shares one base per topic, and
+        # every topic's base has the address's place in the same pixels (its unit part is drawn once).
+        stamped_units = [u for u in campaign.units if not u.logo]
+        longest_code = max(stamped_units, key=lambda u: len(portal_link(campaign, topic, u)), default=None)
+        longest = max(
+            (_address(portal_link(campaign, t, longest_code)) for t in campaign.topics if longest_code),
+            key=len,
+            default="",
+        )
         found: dict[tuple[str, str], Artifact] = {}
         variant = Variant(None)
         for size in UNIT_SIZES:
