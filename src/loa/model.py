@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -455,7 +456,17 @@ class Campaign(CampaignSource):
 
     def unit(self, code: str) -> Unit:
         """Return the recipient unit with this code."""
-        return next(u for u in self.units if u.code == code)
+        # A co-branded build looks up every unit of a batch in every job, among thousands: an
+        # index, made again for a copy with other units (model_copy copies it with the rest).
+        units, by_code = self._units_index
+        if units is not self.units:
+            del self.__dict__["_units_index"]
+            units, by_code = self._units_index
+        return by_code[code]
+
+    @functools.cached_property
+    def _units_index(self) -> tuple[tuple[Unit, ...], dict[str, Unit]]:
+        return self.units, {u.code: u for u in self.units}
 
     def asset(self, path: str) -> Asset | None:
         """Return the declared asset for a path, if any."""

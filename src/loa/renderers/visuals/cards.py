@@ -126,8 +126,7 @@ class CardRenderer(Renderer):
         stamped = [u for u in units if not u.logo]
         # Room for the campaign's longest address, so every batch shares one base per topic, and
         # every topic's base has the address's place in the same pixels (its unit part is drawn once).
-        stamped_units = [u for u in campaign.units if not u.logo]
-        longest_code = max(stamped_units, key=lambda u: len(portal_link(campaign, topic, u)), default=None)
+        longest_code = max((u for u in campaign.units if not u.logo), key=lambda u: len(u.code), default=None)
         longest = max(
             (_address(portal_link(campaign, t, longest_code)) for t in campaign.topics if longest_code),
             key=len,
