@@ -252,7 +252,8 @@ def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
 
 
 def test_a_batch_of_units_goes_to_one_worker_for_every_topic() -> None:
-    """Its units' names are drawn once, by that worker, not once by each."""
+    """Its units' names are drawn once, by that worker, not once by each, and its QR codes are
+    made once for posters and cards."""
     first, second = ("27001", "27002"), ("27003",)
     jobs = [Job("cards", "a"), Job("cards", "b")] + [
         Job(renderer, topic, units=batch)
@@ -262,9 +263,8 @@ def test_a_batch_of_units_goes_to_one_worker_for_every_topic() -> None:
     ]
     chunks = executors._chunks(jobs, workers=2)
     assert sorted(i for chunk in chunks for i in chunk) == list(range(len(jobs)))
-    grouped = [{(jobs[i].renderer, jobs[i].units) for i in chunk} for chunk in chunks]
-    assert all(len(kinds) == 1 for kinds in grouped)
-    assert [len(chunk) for chunk in chunks] == [1, 1, 3, 3, 3, 3]
+    assert [{jobs[i].units for i in chunk} for chunk in chunks] == [{()}, {()}, {first}, {second}]
+    assert [len(chunk) for chunk in chunks] == [1, 1, 6, 6], "posters and cards of a batch together"
 
 
 def test_a_plugin_registered_under_another_name_than_its_own_is_refused_clearly(

@@ -107,16 +107,16 @@ def run_jobs(
 def _chunks(jobs: list[Job], workers: int) -> list[list[int]]:
     """Return the jobs' indexes in the groups sent to worker processes.
 
-    A co-branded build's jobs are a batch of units for one topic each: a batch's jobs for every
-    topic go to one worker together, so the units' names and contact lines are drawn and compressed
-    once (kept per process), not once by each worker. Other jobs are dealt round-robin in a few
-    groups per worker."""
+    A co-branded build's jobs are a batch of units for one topic each: a batch's jobs, for every
+    topic and renderer, go to one worker together, so the units' names and contact lines are drawn
+    and compressed once, and their QR codes made once for posters and cards (kept per process), not
+    once by each worker. Other jobs are dealt round-robin in a few groups per worker."""
     if not any(job.units for job in jobs):
         parts = workers * 4
         return [list(range(i, len(jobs), parts)) for i in range(parts) if i < len(jobs)]
-    groups: dict[tuple[str, tuple[str, ...]] | int, list[int]] = {}
+    groups: dict[tuple[str, ...] | int, list[int]] = {}
     for index, job in enumerate(jobs):
-        groups.setdefault((job.renderer, job.units) if job.units else index, []).append(index)
+        groups.setdefault(job.units or index, []).append(index)
     return list(groups.values())
 
 

@@ -46,15 +46,17 @@ def write_output(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    made: set[Path] = set()  # a co-branded build writes ~50 files per folder: make each folder once
+    made: set[str] = set()  # a co-branded build writes a few files per folder: make each folder once
     try:
         for artifact in artifacts:
             if not _inside(artifact.path):
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
-            target = staging / artifact.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+            # Paths as strings: a co-branded build places hundreds of thousands of files.
+            target = os.path.join(staging, artifact.path)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             _place(artifact, target)
         with (staging / "manifest.json").open("w", encoding="utf-8") as handle:
             # Streamed: a co-branded build's manifest lists hundreds of thousands of products.
@@ -114,7 +116,7 @@ def keep_in(folder: Path, artifact: Artifact) -> StoredArtifact:
     return StoredArtifact(artifact, file, digest, len(data))
 
 
-def _place(artifact: Artifact, target: Path) -> None:
+def _place(artifact: Artifact, target: str) -> None:
     """Write one artifact: a hard link to the file that holds it, else its bytes."""
     source = artifact.file
     if source is not None:
@@ -123,7 +125,8 @@ def _place(artifact: Artifact, target: Path) -> None:
             return
         except OSError:
             pass  # another file system, or links not allowed: copy the bytes
-    target.write_bytes(artifact.data)
+    with open(target, "wb") as handle:
+        handle.write(artifact.data)
 
 
 def check_output_folder(out: Path) -> None:
@@ -160,12 +163,18 @@ def unchanged_output(out: Path, build_key: str) -> OutputState | None:
 
 def _write_state(folder: Path, state: OutputState) -> None:
     """Record every file's size and modification time; renaming the folder keeps both."""
-    files = {}
-    for parent, _dirs, names in os.walk(folder):
-        for name in names:
-            path = Path(parent, name)
-            info = path.stat()
-            files[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns]
+    files: dict[str, list[int]] = {}
+    folders = [("", str(folder))]
+    while folders:
+        relative, absolute = folders.pop()
+        with os.scandir(absolute) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = f"{relative}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{name}/", entry.path))
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    files[name] = [info.st_size, info.st_mtime_ns]
     record = {"build_key": state.build_key, "products": state.products, "rendered": state.rendered}
     (folder / STATE_FILE).write_text(json.dumps({**record, "files": files}), encoding="utf-8")
 
