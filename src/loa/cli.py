@@ -118,6 +118,8 @@ def build_command(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        refresh_per_second=4,
+        disable=not console.is_terminal,  # nothing to redraw in a log: no drawing thread
     ) as bar:
         task = bar.add_task("Đang tạo sản phẩm", total=None)
 

@@ -55,7 +55,7 @@ def write_output(
             target = os.path.join(staging, artifact.path)
             parent = os.path.dirname(target)
             if parent not in made:
-                os.makedirs(parent, exist_ok=True)
+                _make_folder(parent)
                 made.add(parent)
             _place(artifact, target)
         with (staging / "manifest.json").open("w", encoding="utf-8") as handle:
@@ -114,6 +114,18 @@ def keep_in(folder: Path, artifact: Artifact) -> StoredArtifact:
         partial.write_bytes(data)
         partial.rename(file)
     return StoredArtifact(artifact, file, digest, len(data))
+
+
+def _make_folder(path: str) -> None:
+    """Make a folder and its missing parents: one system call when only the folder is missing (not
+    os.makedirs' look at each parent first)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        _make_folder(os.path.dirname(path))
+        os.mkdir(path)
 
 
 def _place(artifact: Artifact, target: str) -> None:
