@@ -64,6 +64,10 @@ def units_csv(work: Path, count: int) -> Path:
 def build(work: Path, count: int, kind: str) -> dict[str, object]:
     """Time one cold `loa build --units` of the chosen formats: wall, CPU of the process tree, peak RSS."""
     out = work / "out"
+    # Each run starts with the disk settled: the previous run's gigabytes written out, not still
+    # being flushed (or freed) while this one runs.
+    os.sync()
+    time.sleep(2)
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -114,8 +118,9 @@ def report(rows: list[dict[str, object]], alone: dict[str, float]) -> str:
         "## Co-branded packs",
         "",
         f"`.venv/bin/python benchmarks/cobrand.py` — {machine()}; `loa build --units` of the bundled campaign",
-        "(14 topics) for generated communes, cold, one run each. A unit's pack: A4 and A3 posters (PDF) and",
-        "the Facebook feed card and Zalo cover (PNG) of every topic — 56 files. CPU is the whole process",
+        "(14 topics) for generated communes, cold (the disk synced before each run), one run each. A unit's",
+        "pack: A4 and A3 posters (PDF) and the Facebook feed card and Zalo cover (PNG) of every topic — 56",
+        "files. CPU is the whole process",
         "tree's (user + system); *laid out alone* is each unit's copy made on its own, in one process, for a",
         "sample of units: the CPU a unit costs without the shared work. The last row adds each unit's press",
         "kit (a ZIP of its pack, with a README and a manifest), as `loa build --units` makes by default.",
