@@ -19,6 +19,7 @@ from loa.build import plan_jobs
 from loa.errors import BuildError
 from loa.renderers.base import Artifact, Job
 from loa.renderers.pngpatch import Box, Patch, PatchedPng, _adler_parts
+from loa.renderers.visuals import card_stamps
 from loa.renderers.visuals.card_stamps import split_address
 from loa.renderers.visuals.cards import CardRenderer
 from test_visuals import TOPIC, TOPIC_URL, campaign, decode_qr, dhash, with_units
@@ -193,6 +194,18 @@ def test_a_batch_gives_every_unit_a_feed_card_and_a_zalo_cover_at_their_sizes() 
         slug = artifact.path.rsplit("chung-", 1)[1].removesuffix(".png")
         assert picture(artifact.data).size == SIZES[slug] == (artifact.width, artifact.height)
         assert artifact.media_type == "image/png" and artifact.kind == "card"
+
+
+def test_a_batch_sharing_units_with_the_last_one_gets_its_cards_when_measured_widths_are_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The addresses' measured widths are dropped when there are too many: never those of units the
+    batch still needs."""
+    monkeypatch.setattr(card_stamps, "WIDTH_CACHE_SIZE", 0)
+    source = with_units(campaign())
+    CardRenderer().render(source, Job("cards", TOPIC, units=("25747",)))
+    cards = CardRenderer().render(source, Job("cards", TOPIC, units=("25747", "25750")))
+    assert {a.path.split("/")[1] for a in cards} == {"25747", "25750"}
 
 
 @cache

@@ -140,6 +140,7 @@ LAYER_CACHE_SIZE = 4096
 parts of two batches of units, for every topic's cards."""
 _WIDTHS: dict[tuple[str, str], float] = {}
 """Widths of addresses' unit parts (points), by font and text."""
+WIDTH_CACHE_SIZE = 65536
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -210,6 +211,8 @@ class _Layers:
         url = next((m for m in self.base.marks if m.name == "url"), None)
         if url is None:
             return
+        if len(_WIDTHS) > WIDTH_CACHE_SIZE:
+            _WIDTHS.clear()  # before looking: every width this batch needs stays until it is drawn
         tails = {split_address(who["url-text"])[1] for who in recipients} - {""}
         missing = sorted(t for t in tails if (self.font, t) not in _WIDTHS)
         if not missing:
@@ -224,8 +227,6 @@ class _Layers:
         )
         if len(pages) != len(missing):
             raise BuildError(f"card stamps: {len(pages)} pages for {len(missing)} addresses to measure")
-        if len(_WIDTHS) > 65536:
-            _WIDTHS.clear()
         for text, svg in zip(missing, pages, strict=True):
             width = _SVG_WIDTH.search(svg)
             if width is None:
