@@ -203,9 +203,9 @@ def test_a_batch_sharing_units_with_the_last_one_gets_its_cards_when_measured_wi
     batch still needs."""
     monkeypatch.setattr(card_stamps, "WIDTH_CACHE_SIZE", 0)
     source = with_units(campaign())
-    CardRenderer().render(source, Job("cards", TOPIC, units=("25747",)))
-    cards = CardRenderer().render(source, Job("cards", TOPIC, units=("25747", "25750")))
-    assert {a.path.split("/")[1] for a in cards} == {"25747", "25750"}
+    CardRenderer().render(source, Job("cards", TOPIC, units=("25750",)))
+    cards = CardRenderer().render(source, Job("cards", TOPIC, units=("25750", "thcs-le-loi")))
+    assert {a.path.split("/")[1] for a in cards} == {"25750", "thcs-le-loi"}  # both with a contact line
 
 
 @cache
