@@ -81,7 +81,31 @@ def new_document(brand: m.Brand, info: DocxInfo) -> Any:
     """Return an empty A4 document whose styles use the brand's fonts and colours, in Vietnamese."""
     document = docx.Document(io.BytesIO(_styled_template(brand.model_dump_json())))
     _core_properties(document, info)
+    _remember_style_ids(document)
     return document
+
+
+def _remember_style_ids(document: Any) -> None:
+    """Look each style up once per document, not once per paragraph.
+
+    python-docx finds a style's id by walking every style of the document for each paragraph given
+    a style (to see whether it is the default): half the time of writing an article. A document's
+    styles do not change while it is written, so the answer for a name (or a style) is kept.
+    """
+    part = document.part
+    look_up = part.get_style_id
+    known: dict[tuple[bool, str, Any], str | None] = {}
+
+    def get_style_id(style_or_name: Any, style_type: Any) -> str | None:
+        if style_or_name is None:
+            return None
+        by_name = isinstance(style_or_name, str)
+        key = (by_name, style_or_name if by_name else style_or_name.style_id, style_type)
+        if key not in known:
+            known[key] = look_up(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id
 
 
 @functools.lru_cache(maxsize=8)
