@@ -79,22 +79,29 @@ class DocxInfo:
 
 def new_document(brand: m.Brand, info: DocxInfo) -> Any:
     """Return an empty A4 document whose styles use the brand's fonts and colours, in Vietnamese."""
-    document = docx.Document(io.BytesIO(_styled_template(brand.model_dump_json())))
+    brand_json = brand.model_dump_json()
+    document = docx.Document(io.BytesIO(_styled_template(brand_json)))
     _core_properties(document, info)
-    _remember_style_ids(document)
+    _remember_style_ids(document, _style_ids(brand_json))
     return document
 
 
-def _remember_style_ids(document: Any) -> None:
-    """Look each style up once per document, not once per paragraph.
+@functools.lru_cache(maxsize=8)
+def _style_ids(brand_json: str) -> dict[tuple[bool, str, Any], str | None]:
+    """Return the style ids found so far in documents made from a brand's template (empty at first)."""
+    return {}
+
+
+def _remember_style_ids(document: Any, known: dict[tuple[bool, str, Any], str | None]) -> None:
+    """Look each style up once, not once per paragraph.
 
     python-docx finds a style's id by walking every style of the document for each paragraph given
-    a style (to see whether it is the default): half the time of writing an article. A document's
-    styles do not change while it is written, so the answer for a name (or a style) is kept.
+    a style (to see whether it is the default): half the time of writing an article. Documents made
+    from one template have the same styles, and Loa adds none while writing, so the answer for a
+    name (or a style) is kept for every document of the template.
     """
     part = document.part
     look_up = part.get_style_id
-    known: dict[tuple[bool, str, Any], str | None] = {}
 
     def get_style_id(style_or_name: Any, style_type: Any) -> str | None:
         if style_or_name is None:
