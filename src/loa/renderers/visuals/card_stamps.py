@@ -167,7 +167,7 @@ class _Layers:
         # topic's card draws a unit's name, contact line or address part once for all of them.
         brand = json.dumps({k: data[k] for k in ("colours", "fonts")}, sort_keys=True)
         self.style = {m.name: brand + json.dumps(_mark_page(m), sort_keys=True) for m in base.marks}
-        url = next((m for m in base.marks if m.name == "url"), None)
+        self.url = url = next((m for m in base.marks if m.name == "url"), None)
         self.font = f"{brand}{round(url.size, 3)}" if url else ""
         """The address's font: its unit part's width is measured once per font."""
         if url:
@@ -208,7 +208,7 @@ class _Layers:
 
     def _measure(self, recipients: Sequence[dict[str, Any]]) -> None:
         """Measure the addresses' unit parts not measured yet, in one Typst run (as SVG: no pixels)."""
-        url = next((m for m in self.base.marks if m.name == "url"), None)
+        url = self.url
         if url is None:
             return
         if len(_WIDTHS) > WIDTH_CACHE_SIZE:
