@@ -19,8 +19,8 @@ from loa.build import build
 from loa.errors import BuildError
 from loa.readers import read_campaign
 from loa.renderers.article_html import ArticleHtmlRenderer
-from loa.renderers.base import Artifact, Job
-from loa.writer import write_output
+from loa.renderers.base import Artifact, Job, StoredArtifact
+from loa.writer import Staging, keep_in, write_output
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, LoaCommand, edit, quick_formats, tree_digest
 
 CHANGED_TOPIC = "noi-tim-giup-do"
@@ -156,7 +156,7 @@ def test_a_rebuild_links_unchanged_files_instead_of_writing_them_again(
     after = (out / other["path"]).stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
-    assert leftovers == [], "no staging or spill folder is left beside the output"
+    assert leftovers == [], "no staging folder is left beside the output"
 
 
 def test_article_html_format_alone_builds_no_portal(loa: LoaCommand, tmp_path: Path) -> None:
@@ -233,10 +233,55 @@ def test_a_product_path_leading_out_of_the_output_is_refused_and_nothing_is_writ
     assert not (tmp_path / "ngoai.txt").exists()
 
 
+@pytest.mark.parametrize("path", ["../ngoai.txt", "/tmp/ngoai.txt"])
+def test_a_worker_refuses_to_keep_a_product_whose_path_leads_out_of_the_output(
+    tmp_path: Path, path: str
+) -> None:
+    with Staging(tmp_path / "site") as staging, pytest.raises(BuildError, match="ra ngoài thư mục kết quả"):
+        keep_in(
+            staging.folder, Artifact(path=path, data=b"x", kind="note", format="txt", media_type="text/plain")
+        )
+    assert [p.name for p in tmp_path.iterdir()] == [], "nothing written, no staging folder left"
+
+
+def test_products_kept_in_the_staging_folder_are_the_output_without_another_copy(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    note = Artifact(
+        path="don-vi/27001/a.txt", data=b"mot", kind="note", format="txt", media_type="text/plain"
+    )
+    with Staging(out) as staging:
+        kept = keep_in(staging.folder, note)
+        assert kept.file == staging.folder / note.path and kept.sha256 == hashlib.sha256(b"mot").hexdigest()
+        inode = kept.file.stat().st_ino
+        write_output(out, [kept], {"products": []}, staging=staging.folder)
+    assert (out / note.path).read_bytes() == b"mot"
+    assert (out / note.path).stat().st_ino == inode, "the worker's file itself, not a copy or a link"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_product_written_over_a_linked_one_never_changes_the_previous_output(tmp_path: Path) -> None:
+    """Two products at one path: the first is a hard link to the previous output's file, which the
+    second must replace, not write through (the previous output must stay as it was)."""
+    previous = tmp_path / "previous.txt"
+    previous.write_bytes(b"cu")
+    old = StoredArtifact(
+        Artifact(path="a.txt", data=b"", kind="note", format="txt", media_type="text/plain"),
+        previous, hashlib.sha256(b"cu").hexdigest(), 2,
+    )  # fmt: skip
+    new = Artifact(path="a.txt", data=b"moi", kind="note", format="txt", media_type="text/plain")
+    write_output(tmp_path / "site", [old, new], {"products": []})
+    assert previous.read_bytes() == b"cu"
+    assert (tmp_path / "site" / "a.txt").read_bytes() == b"moi"
+    with Staging(tmp_path / "again") as staging:  # a worker keeping a product where a link is
+        (staging.folder / "a.txt").hardlink_to(previous)
+        assert keep_in(staging.folder, new).data == b"moi"
+        assert previous.read_bytes() == b"cu"
+
+
 def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Worker processes write their products to the build's spill folder themselves and send back
+    """Worker processes write their products into the build's staging folder themselves and send back
     only the files' names: the output must not depend on it."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     monkeypatch.setattr(executors, "POOL_THRESHOLD", 2)  # a pool even for this small campaign's 9 jobs
@@ -248,7 +293,9 @@ def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
         build(ROOTS / "visuals", out=out, formats=["posters", "cards"], units=units, workers=workers)
         digests[workers] = tree_digest(out)
     assert digests[1] == digests[2]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out-1", "out-2", "units.csv"], "no spill left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out-1", "out-2", "units.csv"], (
+        "no staging folder left"
+    )
 
 
 def test_a_batch_of_units_goes_to_one_worker_for_every_topic() -> None:

@@ -33,7 +33,7 @@ from loa.site import index_search, render_site
 from loa.social import compose_social_posts
 from loa.writer import (
     OutputState,
-    Spill,
+    Staging,
     check_output_folder,
     recorded_files,
     unchanged_output,
@@ -106,23 +106,25 @@ def build(
         return BuildResult(out, state.products, 0, state.rendered, warnings, unchanged=True)
     previous = _previous_outputs(out)
     executor = executor or LocalExecutor(workers)
-    with Spill(out) as spill:  # products wait on disk, not in memory
-        products, rendered = _render(campaign, jobs, keys, previous, executor, progress, spill)
+    with Staging(out) as staging:  # products wait on disk, at their place, not in memory
+        products, rendered = _render(campaign, jobs, keys, previous, executor, progress, staging)
         reused = len(products) - rendered
         if _wants(SOCIAL, formats):
-            products += map(spill.keep, compose_social_posts(campaign, products))
+            products += map(staging.keep, compose_social_posts(campaign, products))
         if _wants(PRESS_KIT, formats):
             # Kits come one at a time, each put on disk before the next (a copy of the list: it grows).
             kits = compose_press_kits(
-                campaign, products[:], previous, spill=spill.folder, workers=workers or default_workers()
+                campaign, products[:], previous, staging=staging.folder, workers=workers or default_workers()
             )
-            products += map(spill.keep, kits)
+            products += map(staging.keep, kits)
         built_on = _build_time()
         site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
         manifest = build_manifest(campaign, products, built_on=built_on)
         files = [*products, *asset_artifacts(campaign), *site]
         state = OutputState(build_key, len(products), rendered + reused)
-        write_output(out, files, manifest, state=state, finish=index_search if site else None)
+        write_output(
+            out, files, manifest, staging=staging.folder, state=state, finish=index_search if site else None
+        )
     return BuildResult(out, len(products), rendered, reused, warnings)
 
 
@@ -217,17 +219,17 @@ def _render(
     previous: dict[str, list[Artifact]],
     executor: Executor,
     progress: Progress | None,
-    spill: Spill,
+    staging: Staging,
 ) -> tuple[list[Artifact], int]:
     """Render jobs whose input changed (keys are their input hashes); reuse the previous output."""
     results: list[list[Artifact] | None] = [previous.get(key) for key in keys]
     pending = [i for i, found in enumerate(results) if found is None]
     done = len(jobs) - len(pending)
     for position, artifacts in executor.run(
-        campaign, [jobs[i] for i in pending], [keys[i] for i in pending], spill=spill.folder
+        campaign, [jobs[i] for i in pending], [keys[i] for i in pending], staging=staging.folder
     ):
         index = pending[position]
-        results[index] = [spill.keep(a.with_input_hash(keys[index])) for a in artifacts]
+        results[index] = [staging.keep(a.with_input_hash(keys[index])) for a in artifacts]
         done += 1
         if progress:
             progress(jobs[index].key, done, len(jobs))

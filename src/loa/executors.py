@@ -43,11 +43,11 @@ class Executor(Protocol):
     """Runs a build's jobs; `keys` are their input hashes (what the output of each depends on)."""
 
     def run(
-        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, spill: Path | None = None
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, staging: Path | None = None
     ) -> Iterator[tuple[int, list[Artifact]]]:
-        """Yield (index, artifacts) for each job, in completion order. `spill` is a folder on this
-        machine where the executor may leave the bytes (as `loa.writer.keep_in` does) instead of
-        handing them back."""
+        """Yield (index, artifacts) for each job, in completion order. `staging` is the build's
+        staging folder on this machine, where the executor may write each product at its place
+        (as `loa.writer.keep_in` does) instead of handing its bytes back."""
         ...
 
 
@@ -58,9 +58,9 @@ class LocalExecutor:
         self.workers = workers
 
     def run(
-        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, spill: Path | None = None
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, staging: Path | None = None
     ) -> Iterator[tuple[int, list[Artifact]]]:
-        return run_jobs(campaign, jobs, workers=self.workers, spill=spill)
+        return run_jobs(campaign, jobs, workers=self.workers, staging=staging)
 
 
 def executor_for(settings: Settings, *, workers: int = 0) -> Executor:
@@ -80,10 +80,10 @@ def default_workers() -> int:
 
 
 def run_jobs(
-    campaign: m.Campaign, jobs: list[Job], *, workers: int = 0, spill: Path | None = None
+    campaign: m.Campaign, jobs: list[Job], *, workers: int = 0, staging: Path | None = None
 ) -> Iterator[tuple[int, list[Artifact]]]:
-    """Yield (index, artifacts) for each job, in completion order. With `spill`, worker processes
-    write each product's bytes there themselves and send back only its file's name: the bytes of
+    """Yield (index, artifacts) for each job, in completion order. With `staging`, worker processes
+    write each product at its place there themselves and send back only its file's name: the bytes of
     a co-branded build (gigabytes) never go through the pipe nor wait in this process's memory."""
     workers = workers or default_workers()
     if workers == 1 or len(jobs) < POOL_THRESHOLD:
@@ -99,7 +99,7 @@ def run_jobs(
         # as_completed lets go of each future once it is yielded: a finished batch's bytes are freed
         # as soon as the build has put them on disk, not kept until the last batch is done.
         for future in as_completed(
-            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk], spill) for chunk in chunks]
+            [pool.submit(_render_chunk, [(i, jobs[i]) for i in chunk], staging) for chunk in chunks]
         ):
             yield from future.result()
 
@@ -149,15 +149,15 @@ def _init_worker(campaign: m.Campaign) -> None:
     _worker_renderers = {}
 
 
-def _render_chunk(chunk: list[tuple[int, Job]], spill: Path | None) -> list[tuple[int, list[Artifact]]]:
+def _render_chunk(chunk: list[tuple[int, Job]], staging: Path | None) -> list[tuple[int, list[Artifact]]]:
     assert _worker_campaign is not None
     done = []
     for i, job in chunk:
         if job.renderer not in _worker_renderers:
             _worker_renderers[job.renderer] = load_renderer(job.renderer)()
         artifacts = render_one(_worker_renderers[job.renderer], _worker_campaign, job)
-        if spill is not None:
-            artifacts = [keep_in(spill, a).by_reference() for a in artifacts]
+        if staging is not None:
+            artifacts = [keep_in(staging, a).by_reference() for a in artifacts]
         done.append((i, artifacts))
         _give_back_memory()
     return done

@@ -35,7 +35,7 @@ def compose_press_kits(
     products: list[Artifact],
     previous: Mapping[str, list[Artifact]] | None = None,
     *,
-    spill: Path | None = None,
+    staging: Path | None = None,
     workers: int = 1,
 ) -> Iterator[Artifact]:
     """Yield a kit per audience, plus one per recipient unit; a kit whose contents are unchanged
@@ -43,8 +43,8 @@ def compose_press_kits(
 
     One at a time: a unit's kit holds its whole pack (~7 MB of posters and cards), and a province
     has thousands of units, so each kit should be put on disk before the next is made. Given a
-    spill folder and several workers, units' kits are zipped in that many processes, which write
-    each kit there (`loa.writer.keep_in`) and hand back only its file's name."""
+    staging folder and several workers, units' kits are zipped in that many processes, which write
+    each kit at its place there (`loa.writer.keep_in`) and hand back only its file's name."""
     previous = previous or {}
     shared = [p for p in products if not p.path.startswith("don-vi/")]
     for a in campaign.audiences:
@@ -56,13 +56,13 @@ def compose_press_kits(
         if product.path.startswith("don-vi/"):
             by_unit.setdefault(product.path.split("/", 2)[1], []).append(product)
     orders = [_UnitKit(unit, by_unit.get(unit.code, [])) for unit in campaign.units]
-    if spill is None or workers < 2 or len(orders) < KIT_POOL_THRESHOLD:
+    if staging is None or workers < 2 or len(orders) < KIT_POOL_THRESHOLD:
         yield from (_unit_kit((campaign, previous, None), order) for order in orders)
         return
     kits_before = {key: found for key, found in previous.items() if any(a.kind == "press-kit" for a in found)}
     yield from map_in_processes(
         _unit_kit,
-        (campaign, _by_reference(kits_before), spill),
+        (campaign, _by_reference(kits_before), staging),
         [_UnitKit(order.unit, _by_reference(order.items)) for order in orders],
         workers=workers,
     )
@@ -81,14 +81,14 @@ class _UnitKit:
 def _unit_kit(
     shared: tuple[m.Campaign, Mapping[str, list[Artifact]], Path | None], order: _UnitKit
 ) -> Artifact:
-    campaign, previous, spill = shared
+    campaign, previous, staging = shared
     unit = order.unit
     audience = campaign.audience(unit.audience) if unit.audience else None
     title = f"Bộ tài liệu — {unit.name}"
     kit = _cached_kit(previous, campaign, f"don-vi/{unit.code}.zip", title, audience, unit, order.items)
-    if spill is None:
+    if staging is None:
         return kit
-    stored = kit if isinstance(kit, StoredArtifact) else keep_in(spill, kit)
+    stored = kit if isinstance(kit, StoredArtifact) else keep_in(staging, kit)
     return stored.by_reference()
 
 

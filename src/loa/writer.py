@@ -36,23 +36,29 @@ def write_output(
     artifacts: Iterable[Artifact],
     manifest: dict[str, Any],
     *,
+    staging: Path | None = None,
     state: OutputState | None = None,
     finish: Finisher | None = None,
 ) -> None:
     """Write artifacts and manifest.json into a staging folder, then swap it in for `out`.
 
-    A failure anywhere leaves the previous output exactly as it was.
+    `staging` is the build's own (`Staging`), where products already kept there stay put; without
+    it a new one is made beside `out`. A failure anywhere leaves the previous output exactly as it
+    was, and no staging folder behind.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging = staging or Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    root = os.fspath(staging)
     made: set[str] = set()  # a co-branded build writes a few files per folder: make each folder once
     try:
         for artifact in artifacts:
             if not _inside(artifact.path):
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
             # Paths as strings: a co-branded build places hundreds of thousands of files.
-            target = os.path.join(staging, artifact.path)
+            target = os.path.join(root, artifact.path)
+            if artifact.file is not None and os.fspath(artifact.file) == target:
+                continue  # kept at its place by `keep_in`
             parent = os.path.dirname(target)
             if parent not in made:
                 _make_folder(parent)
@@ -72,27 +78,30 @@ def write_output(
         raise
 
 
-class Spill:
-    """A folder beside the output where products wait on disk, by SHA-256, until they are written.
+class Staging:
+    """The folder a build writes its output into, beside the output, swapped in for it at the end
+    (`write_output`); removed if the build fails.
 
     A build holds its products as files, not bytes: co-branded packs for thousands of units are
-    gigabytes. On the same file system as the output, so writing one is a hard link, not a copy.
+    gigabytes. Each product is written once, at its place in this folder, as soon as it is made
+    (by the worker process that made it): creating a file is the costly part of writing one on
+    most file systems, so none is written twice, renamed or linked.
     """
 
     def __init__(self, out: Path) -> None:
         out = out.resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.spill-", dir=out.parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
 
     def keep(self, artifact: Artifact) -> Artifact:
-        """Return the artifact with its bytes moved to a file of this folder."""
+        """Return the artifact with its bytes written to its place in this folder."""
         return artifact if artifact.file is not None else keep_in(self.folder, artifact)
 
-    def __enter__(self) -> Spill:
+    def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)  # once swapped in, nothing is left here
 
 
 def _inside(path: str) -> bool:
@@ -103,29 +112,42 @@ def _inside(path: str) -> bool:
 
 
 def keep_in(folder: Path, artifact: Artifact) -> StoredArtifact:
-    """Write an artifact's bytes to `folder`, named by their SHA-256 (once: same bytes, same file),
-    and return it as a stored artifact. Safe from several processes at once: each writes its own
-    partial file and renames it into place."""
+    """Write an artifact's bytes at its path in a staging folder and return it as a stored artifact.
+    Several processes may keep products in one folder at once."""
+    if not _inside(artifact.path):
+        raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
     data = artifact.data
-    digest = hashlib.sha256(data).hexdigest()
-    file = folder / digest
-    if not file.exists():
-        partial = folder / f"{digest}.{os.getpid()}.part"
-        partial.write_bytes(data)
-        partial.rename(file)
-    return StoredArtifact(artifact, file, digest, len(data))
+    target = os.path.join(os.fspath(folder), artifact.path)
+    try:
+        _write_new(target, data)
+    except FileNotFoundError:
+        _make_folder(os.path.dirname(target))
+        _write_new(target, data)
+    return StoredArtifact(artifact, Path(target), hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _write_new(target: str, data: bytes) -> None:
+    """Write a file that no other name shares: a file already there (a hard link to the previous
+    output, say) is replaced, never written through."""
+    try:
+        handle = open(target, "xb")  # noqa: SIM115 - closed below
+    except FileExistsError:
+        os.unlink(target)
+        handle = open(target, "xb")  # noqa: SIM115
+    with handle:
+        handle.write(data)
 
 
 def _make_folder(path: str) -> None:
     """Make a folder and its missing parents: one system call when only the folder is missing (not
-    os.makedirs' look at each parent first)."""
+    os.makedirs' look at each parent first). Other processes may be making the same folders."""
     try:
         os.mkdir(path)
     except FileExistsError:
         pass
     except FileNotFoundError:
         _make_folder(os.path.dirname(path))
-        os.mkdir(path)
+        _make_folder(path)
 
 
 def _place(artifact: Artifact, target: str) -> None:
@@ -135,10 +157,12 @@ def _place(artifact: Artifact, target: str) -> None:
         try:
             os.link(source, target)
             return
+        except FileExistsError:
+            os.unlink(target)  # two products at one path: the last one stays, as with bytes
+            return _place(artifact, target)
         except OSError:
             pass  # another file system, or links not allowed: copy the bytes
-    with open(target, "wb") as handle:
-        handle.write(artifact.data)
+    _write_new(target, artifact.data)
 
 
 def check_output_folder(out: Path) -> None:

@@ -45,10 +45,10 @@ class CeleryExecutor:
         """Jobs sent again by the sweeper in this build (their first worker died)."""
 
     def run(
-        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, spill: Path | None = None
+        self, campaign: m.Campaign, jobs: list[Job], keys: list[str], *, staging: Path | None = None
     ) -> Iterator[tuple[int, list[Artifact]]]:
         """Yield (index, artifacts) for each job as workers finish it (from the shared store: a
-        worker may be on another machine, so `spill` is not used)."""
+        worker may be on another machine, so `staging` is not used)."""
         if not jobs:
             return
         store, ledger = self.cluster.store, self.cluster.ledger

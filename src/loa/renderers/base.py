@@ -111,7 +111,7 @@ class StoredArtifact(Artifact):
 
 class SharedArtifact(StoredArtifact):
     """A stored artifact that pickles as its file's name, not its bytes: a local build's worker
-    processes write what they render to the build's spill folder and hand back only this."""
+    processes write what they render into the build's staging folder and hand back only this."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         values = {name: getattr(self, name) for name in Artifact.__dataclass_fields__ if name != "data"}
