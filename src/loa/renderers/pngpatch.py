@@ -52,9 +52,9 @@ class Box:
 
 
 ROW_LEVEL = 1
-"""Compression level of patch rows (written per copy, by zlib-ng); the base's pieces take `level`
-(once, by zlib). A row's own block is small: zlib builds its Huffman trees for each one (~25 µs for a
-row of text), zlib-ng's level 1 writes fixed codes (~5 µs) for pieces a few percent larger."""
+"""Compression level of patch rows (written per copy); the base's pieces take `level` (once). A
+row's own block is small: zlib builds its Huffman trees for each one (~25 µs for a row of text),
+zlib-ng's level 1 writes fixed codes (~5 µs) for pieces a few percent larger."""
 _ROW_CACHE_SIZE = 65536
 
 
@@ -121,12 +121,13 @@ class PatchedPng:
         for row in range(self.height):
             raw += _UP
             raw += filtered[row * stride : (row + 1) * stride]
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        # zlib-ng: at level 9, a quarter faster than zlib and a few percent smaller on cards.
+        compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, -15)
         gaps: list[bytes] = []
         sum_a = sum_b = position = 0
         for start, end, _, _ in [*cuts, (length, length, -1, -1)]:
             gap = bytes(raw[position:start])
-            gaps.append(compressor.compress(gap) + compressor.flush(zlib.Z_FULL_FLUSH))
+            gaps.append(compressor.compress(gap) + compressor.flush(zlib_ng.Z_FULL_FLUSH))
             part_a, part_b = _adler_parts(gap, length - start)
             sum_a += part_a
             sum_b += part_b
