@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -88,3 +89,28 @@ def test_units_kits_zipped_on_worker_processes_are_the_same_bytes(
     (out / "don-vi" / "27002.zip").write_bytes(b"hong")
     assert build_kits(tmp_path, workers=2) == out
     assert tree_digest(out) == tree_digest(kit_build)
+
+
+def test_a_picture_in_every_audiences_kit_is_deflated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A campaign's SVGs go into each audience's kit: compressing them again for each kit was most
+    of the time a build spent zipping."""
+    campaign = read_campaign(ROOTS / "visuals")[0]
+    svg = Artifact(
+        path="the/a/chung.svg", data=b"<svg/>" * 500, kind="card", format="svg", media_type="image/svg+xml"
+    )
+    deflated: list[str] = []
+    real = presskit.Entry.of
+
+    def counting(name: str, data: bytes, *, deflate: bool) -> presskit.Entry:
+        if deflate and name.endswith(".svg"):
+            deflated.append(name)
+        return real(name, data, deflate=deflate)
+
+    monkeypatch.setattr(presskit, "_DEFLATED", presskit._Deflated(1 << 20))
+    monkeypatch.setattr(presskit.Entry, "of", counting)
+    kits = list(presskit.compose_press_kits(campaign, [svg]))
+    assert len(kits) == len(campaign.audiences) >= 2
+    assert deflated == ["the/a/chung.svg"]
+    for kit in kits:
+        with zipfile.ZipFile(io.BytesIO(kit.data)) as archive:
+            assert archive.read("the/a/chung.svg") == svg.data

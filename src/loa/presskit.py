@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from loa.executors import map_in_processes
 from loa.renderers.base import Artifact, StoredArtifact
 from loa.renderers.context import help_context, portal_link
 from loa.writer import keep_in
+from loa.zips import Entry, archive
 
 # ZIP entries get a fixed time so the same products give byte-identical kits.
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -118,31 +118,27 @@ def _cached_kit(
 
 
 def _kit(readme: str, path: str, title: str, audience: m.Audience | None, items: list[Artifact]) -> Artifact:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "DOC-TRUOC.txt", readme.encode())
-        entries = [
-            {
-                "path": p.path,
-                "kind": p.kind,
-                "format": p.format,
-                "topic": p.topic,
-                "audience": p.audience,
-                "title": p.title,
-                "sha256": p.sha256,
-            }
-            for p in items
-        ]
-        _add(
-            archive,
-            "manifest.json",
-            (json.dumps({"title": title, "products": entries}, ensure_ascii=False, indent=2) + "\n").encode(),
-        )
-        for item in sorted(items, key=lambda p: p.path):
-            _add(archive, item.path, item.data)
+    entries = [
+        {
+            "path": p.path,
+            "kind": p.kind,
+            "format": p.format,
+            "topic": p.topic,
+            "audience": p.audience,
+            "title": p.title,
+            "sha256": p.sha256,
+        }
+        for p in items
+    ]
+    listing = json.dumps({"title": title, "products": entries}, ensure_ascii=False, indent=2) + "\n"
+    files = [
+        Entry.of("DOC-TRUOC.txt", readme.encode(), deflate=True),
+        Entry.of("manifest.json", listing.encode(), deflate=True),
+        *(_entry(item) for item in sorted(items, key=lambda p: p.path)),
+    ]
     return Artifact(
         path=path,
-        data=buffer.getvalue(),
+        data=archive(files, when=ZIP_TIME),
         kind="press-kit",
         format="zip",
         media_type="application/zip",
@@ -151,14 +147,38 @@ def _kit(readme: str, path: str, title: str, audience: m.Audience | None, items:
     )
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    # Images, PDFs, Office files and media are compressed already: deflating them again costs
-    # seconds per kit and saves almost nothing.
-    packed = name.rsplit(".", 1)[-1].lower() in PACKED_FORMATS
-    info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+def _entry(item: Artifact) -> Entry:
+    """Return a product's entry. Images, PDFs, Office files and media are compressed already:
+    deflating them again costs seconds per kit and saves almost nothing. The rest (SVG, HTML, text)
+    is deflated once and copied into every kit that holds it."""
+    if item.path.rsplit(".", 1)[-1].lower() in PACKED_FORMATS:
+        return Entry.of(item.path, item.data, deflate=False)
+    return _DEFLATED.entry(item)
+
+
+class _Deflated:
+    """Deflated entries by their bytes' SHA-256: the latest kept, up to `limit` bytes in all."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+
+    def entry(self, item: Artifact) -> Entry:
+        key = item.sha256
+        found = self.kept.get(key)
+        if found is not None:
+            self.kept.move_to_end(key)
+            return found.named(item.path)
+        found = self.kept[key] = Entry.of(item.path, item.data, deflate=True)
+        self.size += len(found.stored)
+        while self.size > self.limit and len(self.kept) > 1:
+            self.size -= len(self.kept.popitem(last=False)[1].stored)
+        return found
+
+
+_DEFLATED = _Deflated(64 * 1024 * 1024)
+"""A campaign's SVGs, HTML and text deflate to a few MB; every audience's kit holds most of them."""
 
 
 def _readme(
