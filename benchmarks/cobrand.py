@@ -45,9 +45,8 @@ def main() -> None:
     try:
         rows = [build(work, count, "posters + cards") for count in counts]
         rows += [build(work, split_at, kind) for kind in ("posters", "cards", "posters + cards + ZIP kits")]
-        floor = files_only(work, next(r for r in rows if r["units"] == split_at)["layout"])  # type: ignore[arg-type]
         alone = laid_out_alone(sample=3 if args.quick else 10)
-        write_section("cobrand", report(rows, alone, floor))
+        write_section("cobrand", report(rows, alone))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(Path(__file__).with_name("RESULTS.md").read_text(encoding="utf-8"))
@@ -81,31 +80,13 @@ def build(work: Path, count: int, kind: str) -> dict[str, object]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"loa build failed: {proc.stderr.read() if proc.stderr else ''}")
     packs = out / "don-vi"
-    layout = [(str(p.relative_to(packs)), p.stat().st_size) for p in packs.rglob("*") if p.is_file() and p.parent != packs]
+    sizes = [p.stat().st_size for p in packs.rglob("*") if p.is_file() and p.parent != packs]
     shutil.rmtree(out, ignore_errors=True)
     return {
         "kind": kind, "units": count, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
-        "sys": usage.ru_stime, "rss": usage.ru_maxrss // 1024, "files": len(layout),
-        "bytes": sum(size for _, size in layout), "load": load, "layout": layout,
+        "sys": usage.ru_stime, "rss": usage.ru_maxrss // 1024, "files": len(sizes),
+        "bytes": sum(sizes), "load": load,
     }  # fmt: skip
-
-
-def files_only(work: Path, layout: list[tuple[str, int]]) -> dict[str, float]:
-    """Create the same files (paths and sizes) as a build's packs, from bytes already in memory, in
-    one process: what this machine's file system costs for the packs with nothing to render."""
-    out = work / "files-only"
-    units = len({path.split("/", 1)[0] for path, _ in layout})
-    filler = os.urandom(max(size for _, size in layout))
-    os.sync()
-    time.sleep(2)
-    cpu, start = time.process_time(), time.perf_counter()
-    for path, size in layout:
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(filler[:size])
-    found = {"units": units, "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
-    shutil.rmtree(out, ignore_errors=True)
-    return found
 
 
 def laid_out_alone(sample: int) -> dict[str, float]:
@@ -132,7 +113,7 @@ def laid_out_alone(sample: int) -> dict[str, float]:
     return found
 
 
-def report(rows: list[dict[str, object]], alone: dict[str, float], floor: dict[str, float]) -> str:
+def report(rows: list[dict[str, object]], alone: dict[str, float]) -> str:
     lines = [
         "## Co-branded packs",
         "",
@@ -161,12 +142,9 @@ def report(rows: list[dict[str, object]], alone: dict[str, float], floor: dict[s
         + ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in alone.items())
         + ".",
         "",
-        f"The file system alone: creating the same files as the {int(floor['units'])}-unit packs (same paths and",
-        f"sizes, bytes already in memory, one process, measured after the builds) takes {floor['seconds']:.1f} s and",
-        f"**{floor['cpu'] / floor['units']:.3f} CPU s per unit**, nearly all of it the kernel's (each file's inode, then its",
-        "bytes): part of the CPU per unit above that only fewer or smaller files could lower, not faster",
-        "rendering. On this machine's file system it varies several times over from run to run (see",
-        "docs/architecture.md). System time of the builds: "
+        "System time of the builds (the kernel's: mostly creating 56 files and writing their bytes per",
+        "unit; on this machine's ext4 a file's creation costs several times more or less with the file",
+        "system's recent history, see docs/architecture.md): "
         + ", ".join(f"{int(r['units'])} units {float(r['sys']) / int(r['units']):.3f} s per unit" for r in rows if r["kind"] == "posters + cards")  # type: ignore[call-overload, arg-type]
         + ".",
     ]
