@@ -259,6 +259,20 @@ def test_products_kept_in_the_staging_folder_are_the_output_without_another_copy
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_a_kept_product_at_a_path_written_unusually_is_left_in_place(tmp_path: Path) -> None:
+    """A renderer (a plug-in, say) may give `./a.txt` or `a//b.txt`: the file it kept is the output's."""
+    out = tmp_path / "site"
+    notes = [
+        Artifact(path=path, data=path.encode(), kind="note", format="txt", media_type="text/plain")
+        for path in ("./a.txt", "b//c.txt")
+    ]
+    with Staging(out) as staging:
+        kept = [keep_in(staging.folder, note) for note in notes]
+        write_output(out, kept, {"products": []}, staging=staging.folder)
+    assert (out / "a.txt").read_bytes() == b"./a.txt"
+    assert (out / "b" / "c.txt").read_bytes() == b"b//c.txt"
+
+
 def test_a_product_written_over_a_linked_one_never_changes_the_previous_output(tmp_path: Path) -> None:
     """Two products at one path: the first is a hard link to the previous output's file, which the
     second must replace, not write through (the previous output must stay as it was)."""

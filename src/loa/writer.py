@@ -56,7 +56,7 @@ def write_output(
             if not _inside(artifact.path):
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
             # Paths as strings: a co-branded build places hundreds of thousands of files.
-            target = os.path.join(root, artifact.path)
+            target = os.path.normpath(os.path.join(root, artifact.path))
             if artifact.file is not None and os.fspath(artifact.file) == target:
                 continue  # kept at its place by `keep_in`
             parent = os.path.dirname(target)
@@ -158,6 +158,8 @@ def _place(artifact: Artifact, target: str) -> None:
             os.link(source, target)
             return
         except FileExistsError:
+            if os.path.samefile(source, target):
+                return  # already there
             os.unlink(target)  # two products at one path: the last one stays, as with bytes
             return _place(artifact, target)
         except OSError:
