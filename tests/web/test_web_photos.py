@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -174,3 +175,30 @@ def test_the_same_photo_sent_twice_is_kept_once(client, tree) -> None:
         {"image": SimpleUploadedFile("khac.jpg", sample_jpeg(size=(800, 600)), content_type="image/jpeg")},
     )
     assert EvidencePhoto.objects.filter(report=report).count() == 2, "another photo is added"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc to read peak memory")
+def test_a_40_megapixel_photo_is_cleaned_in_little_memory(tmp_path) -> None:
+    """Several uploads may be cleaned at once: a big phone photo must not cost hundreds of MiB."""
+    import subprocess
+    import sys
+
+    side = (7680, 5120)  # 39.3 megapixels, under MAX_PIXELS
+    photo = Image.linear_gradient("L").resize(side).convert("RGB")
+    path = tmp_path / "big.jpg"
+    photo.save(path, "JPEG", quality=85)
+    del photo
+    # The peak resident size of a new process (VmHWM; ru_maxrss would start from this one's).
+    probe = (
+        "import re, sys\n"
+        "from loa.web.reports.photos import sanitize_photo\n"
+        "peak = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "before = peak()\n"
+        "clean = sanitize_photo(data, max_bytes=50 * 1024 * 1024)\n"
+        "print(clean.width, clean.height, (peak() - before) // 1024)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True)
+    width, height, grown_mib = map(int, run.stdout.split())
+    assert (width, height) == (2560, 1707), "scaled to the same size as before"
+    assert grown_mib < 120, f"cleaning took {grown_mib} MiB more (decoded whole, it took ~300)"

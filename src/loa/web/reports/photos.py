@@ -60,8 +60,11 @@ def sanitize_photo(data: bytes, *, max_bytes: int) -> CleanPhoto:
     declared = _declared_format(data)
     _refuse_polyglot(data, declared)
     image = _open(data, declared)
-    image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, then drop the EXIF
-    image = image.convert("RGB")
+    # Keep the orientation the camera meant (the EXIF goes below); in place, like the scaling: a big
+    # photo is not copied whole.
+    ImageOps.exif_transpose(image, in_place=True)
+    if image.mode != "RGB":
+        image = image.convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     clean = Image.frombytes("RGB", image.size, image.tobytes())  # a new image: no info, no ICC, no EXIF
     thumb = clean.copy()
@@ -108,6 +111,11 @@ def _open(data: bytes, declared: str) -> Image.Image:
                 )
             probe.verify()
             image = Image.open(io.BytesIO(data), formats=[declared])
+            if declared == "JPEG":
+                # Decoded at 1/2, 1/4 or 1/8 of its size while both sides stay at least MAX_SIDE:
+                # the photo is scaled down to MAX_SIDE anyway, and a 40-megapixel one decoded whole
+                # takes ~120 MiB per copy.
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image.load()
         except PhotoRejected:
             raise
