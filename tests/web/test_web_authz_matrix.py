@@ -573,6 +573,11 @@ def judge(request: Request, response: Any, user_kind: str, logged: bool, tally: 
     if route.is_admin:  # only staff accounts enter the back office; none of these users is one
         if not (to_sign_in(response, route) or status in (403, 404, 405)):
             tally.problems.append(f"back office reached: {what}")
+        elif status != 405:
+            tally.denials += 1
+            if not logged:
+                tally.unlogged_denials += 1
+                tally.problems.append(f"denial not logged: {what}")
         return
     if refused and status != 405:  # 405: the verb is refused before any object or user is looked at
         tally.denials += 1

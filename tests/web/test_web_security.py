@@ -44,3 +44,17 @@ def test_disabling_a_user_ends_their_access_at_once(client, tree) -> None:
     user.is_active = False
     user.save()
     assert client.get(reverse("staff:inbox")).status_code == 302
+
+
+def test_the_back_offices_refusals_are_logged_like_the_staff_areas(client, tree, caplog) -> None:
+    """Django's admin turns away a user without a staff account itself; the refusal is still one
+    line on loa.web.access (who, what, why)."""
+    user = create_user("school", role=Role.REPORTER, unit=tree.school_long_an)
+    sign_in(client, user)
+    with caplog.at_level("WARNING", logger="loa.web.access"):
+        response = client.get(reverse("admin:index"))
+        client.get(reverse("admin:login"))  # the sign-in page itself refuses nobody
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "loa.web.access"]
+    reason = "back office: a staff account and its second factor needed"
+    assert lines == [f"denied GET /quan-tri/: status=302 user={user.pk} reason={reason}"]
