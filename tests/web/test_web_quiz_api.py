@@ -180,3 +180,48 @@ def test_the_back_office_lists_results_and_reminders_read_only(client, django_us
     assert page.status_code == 200 and "27700-THCS/6A" in page.content.decode()
     assert client.get("/quan-tri/quiz/quizresult/add/").status_code == 403
     assert client.get("/quan-tri/dispatches/reminder/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_bad_batch_deleted_in_the_back_office_leaves_the_learning_tally_too(
+    client, django_user_model
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from factories import sign_in
+
+    from loa.web.dashboard import learning
+    from loa.web.dashboard.models import LearningTally
+    from loa.web.quiz.models import QuizResult
+
+    def result(code: str, score: int) -> QuizResult:
+        return QuizResult.objects.create(
+            submission_id=uuid.uuid4(),
+            quiz="tre-11-15",
+            audience="tre-11-15",
+            code=code,
+            score=score,
+            answers=10,
+        )
+
+    bad = [result("27700-THCS/6A", 10) for _ in range(3)]  # a class that sent its test runs
+    kept = [result("27700-THCS/6A", 4), result("27700-THCS/6B", 7)]
+    QuizResult.objects.update(received_at=timezone.now() - timedelta(hours=1))
+    learning.fold()  # all of them folded into the tally
+    late = result("27700-THCS/6A", 10)  # received after the fold: read live, not in the tally
+    assert LearningTally.objects.get(code="27700-THCS/6A").results == 4
+    admin = django_user_model.objects.create_superuser("root", password="mat-khau-thu-nghiem-2026")
+    sign_in(client, admin)
+    chosen = [r.pk for r in [*bad, late]]
+    answer = client.post(
+        "/quan-tri/quiz/quizresult/", {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
+    )
+    assert answer.status_code == 302
+    assert sorted(QuizResult.objects.values_list("pk", flat=True)) == sorted(r.pk for r in kept)
+    tallies = {t.code: (t.results, t.score, t.answers) for t in LearningTally.objects.all()}
+    assert tallies == {"27700-THCS/6A": (1, 4, 10), "27700-THCS/6B": (1, 7, 10)}
+    client.post(f"/quan-tri/quiz/quizresult/{kept[1].pk}/delete/", {"post": "yes"})
+    assert set(LearningTally.objects.values_list("code", flat=True)) == {"27700-THCS/6A"}, (
+        "an empty tally goes"
+    )

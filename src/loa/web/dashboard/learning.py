@@ -3,7 +3,8 @@
 Results are append-only (the API never changes a stored one), so they are folded into
 LearningTally up to a watermark a little in the past, and only the results received since are read
 live. The lag (`LAG`) covers results stamped but not yet committed when a fold runs: the API stamps
-`received_at` just before its one-statement INSERT, so a result never arrives minutes late.
+`received_at` just before its one-statement INSERT, so a result never arrives minutes late. The
+back office may delete a bad batch: `forget` takes the folded ones out of the tally too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from loa.web.access.scoping import scoped
 from loa.web.dashboard.indicators import LearningRow, Rate
@@ -48,6 +49,22 @@ def fold(*, now: datetime | None = None) -> LearningWatermark:
         mark.folded_until, mark.live_from_id = cutoff, recent if recent is not None else last + 1
         mark.save(update_fields=["folded_until", "live_from_id"])
     return mark
+
+
+def forget(results: QuerySet[QuizResult]) -> int:
+    """Delete quiz results, and take those already folded out of the tally; return how many were
+    deleted. Under the watermark's lock: no fold runs in between."""
+    with transaction.atomic():
+        mark = LearningWatermark.objects.select_for_update().filter(pk=1).first()
+        if mark is not None:
+            folded = _sums(results.filter(received_at__lt=mark.folded_until))
+            for (code, quiz), (n, score, answers, _unit) in folded.items():
+                LearningTally.objects.filter(code=code, quiz=quiz).update(
+                    results=F("results") - n, score=F("score") - score, answers=F("answers") - answers
+                )
+            LearningTally.objects.filter(results=0).delete()
+        deleted, _ = results.delete()
+    return deleted
 
 
 def learning_rows(user: Any, focus: OrgUnit | None = None, *, limit: int = 50) -> list[LearningRow]:
