@@ -155,6 +155,15 @@ def test_pages_fit_the_window_without_sideways_scrolling(page: Any, base_url: st
         page.goto(base_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], f"/{path} rộng {width}px"
+        # The menu must not hide an entry past the edge either (it once scrolled, cutting off help).
+        cut = page.eval_on_selector_all(
+            ".site-nav a",
+            "(links, w) => links.filter(a => a.offsetParent !== null)"
+            "  .filter(a => { const b = a.getBoundingClientRect(); return b.left < 0 || b.right > w; })"
+            "  .map(a => a.textContent.trim())",
+            page.viewport_size["width"],
+        )
+        assert not cut, f"/{path}: mục menu bị che {cut}"
 
 
 def test_every_internal_link_and_resource_resolves(page: Any, base_url: str) -> None:
