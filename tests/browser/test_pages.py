@@ -151,6 +151,17 @@ def test_first_tab_shows_the_skip_link_and_it_jumps_to_the_content(page: Any, ba
     "viewport", [DESKTOP, MOBILE, SMALL_PHONE], indirect=True, ids=["desktop", "mobile", "small-phone"]
 )
 def test_pages_fit_the_window_without_sideways_scrolling(page: Any, base_url: str) -> None:
+    assert_pages_fit(page, base_url)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}], indirect=True, ids=["320px"])
+def test_pages_fit_a_small_phone_before_the_web_fonts_arrive(page: Any, base_url: str) -> None:
+    """On a slow connection text first shows in the phone's own, wider font: nothing may widen the page."""
+    page.route("**/*.woff2", lambda route: route.abort())
+    assert_pages_fit(page, base_url)
+
+
+def assert_pages_fit(page: Any, base_url: str) -> None:
     for path in ALL_PAGES:
         page.goto(base_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
