@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -20,7 +20,7 @@ from loa.errors import BuildError
 from loa.readers import read_campaign
 from loa.renderers.article_html import ArticleHtmlRenderer
 from loa.renderers.base import Artifact, Job, StoredArtifact
-from loa.writer import Staging, keep_in, write_output
+from loa.writer import Staging, keep_in, keep_written_in, write_output
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, LoaCommand, edit, quick_formats, tree_digest
 
 CHANGED_TOPIC = "noi-tim-giup-do"
@@ -257,6 +257,25 @@ def test_products_kept_in_the_staging_folder_are_the_output_without_another_copy
     assert (out / note.path).read_bytes() == b"mot"
     assert (out / note.path).stat().st_ino == inode, "the worker's file itself, not a copy or a link"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_product_whose_writing_fails_halfway_leaves_no_file_behind(tmp_path: Path) -> None:
+    """A kit is written straight to its place from its products' files; one that cannot be finished
+    (a product damaged meanwhile) must not stay there as a truncated ZIP."""
+    kit = Artifact(
+        path="don-vi/27001.zip", data=b"", kind="press-kit", format="zip", media_type="application/zip"
+    )
+
+    def write(handle: BinaryIO) -> tuple[str, int]:
+        handle.write(b"PK\x03\x04")
+        raise OSError("a.png: 9 bytes where 10248 were written")
+
+    with Staging(tmp_path / "site") as staging:
+        with pytest.raises(OSError, match="10248"):
+            keep_written_in(staging.folder, kit, write)
+        assert not (staging.folder / kit.path).exists()
+        kept = keep_written_in(staging.folder, kit, lambda h: (hashlib.sha256(b"").hexdigest(), h.write(b"")))
+        assert kept.file == staging.folder / kit.path and kept.size == 0
 
 
 def test_a_kept_product_at_a_path_written_unusually_is_left_in_place(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from loa import presskit
 from loa.build import build, with_units
 from loa.readers import read_campaign
 from loa.renderers.base import Artifact
+from loa.zips import Entry
 from loa_support import ROOTS, SOURCE_DATE_EPOCH, tree_digest
 
 UNITS = "code,name,contact\n27001,UBND xã Một,Liên hệ: 0272 111 222\n27002,UBND phường Hai,\n"
@@ -65,16 +66,16 @@ def test_kits_are_made_one_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     (tmp_path / "units.csv").write_text(UNITS, encoding="utf-8")
     campaign = with_units(read_campaign(ROOTS / "visuals")[0], tmp_path / "units.csv")
     made: list[str] = []
-    real = presskit._kit
+    real = presskit._entries
 
-    def counting(readme: str, path: str, *args: object) -> Artifact:
-        made.append(path)
-        return real(readme, path, *args)  # type: ignore[arg-type]
+    def counting(readme: str, title: str, items: list[Artifact]) -> list[Entry]:
+        made.append(title)
+        return real(readme, title, items)
 
-    monkeypatch.setattr(presskit, "_kit", counting)
+    monkeypatch.setattr(presskit, "_entries", counting)
     kits = presskit.compose_press_kits(campaign, [])
     first = next(kits)
-    assert made == [first.path], "only the first kit is zipped when the first is asked for"
+    assert made == [first.title], "only the first kit is zipped when the first is asked for"
     rest = list(kits)
     assert len(made) == 1 + len(rest) == len(campaign.audiences) + 2
 

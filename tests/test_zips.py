@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from loa import zips
-from loa.zips import Entry, archive
+from loa.zips import Entry, archive, write_archive
 
 WHEN = (2026, 1, 1, 0, 0, 0)
 FILES = [
@@ -60,3 +62,32 @@ def test_an_archive_past_a_plain_zips_limits_is_written_with_zip64_records(
     made = archive([Entry.of(name, data, deflate=deflate) for name, data, deflate in FILES], when=WHEN)
     with zipfile.ZipFile(io.BytesIO(made)) as read:
         assert [(i.filename, read.read(i)) for i in read.infolist()] == [(n, d) for n, d, _ in FILES]
+
+
+def file_entries(folder: Path) -> list[Entry]:
+    """FILES with the stored ones left in files, as a unit's pack is."""
+    entries = []
+    for index, (name, data, deflate) in enumerate(FILES):
+        if deflate:
+            entries.append(Entry.of(name, data, deflate=True))
+            continue
+        path = folder / f"{index}.bin"
+        path.write_bytes(data)
+        entries.append(Entry.of_file(name, path, len(data)))
+    return entries
+
+
+def test_an_archive_of_files_written_to_a_file_is_the_same_bytes(tmp_path: Path) -> None:
+    entries = file_entries(tmp_path)
+    assert all(e.stored == b"" for e in entries if e.source is not None), "the files are not read in"
+    target = io.BytesIO()
+    digest, size = write_archive(target, entries, when=WHEN)
+    assert target.getvalue() == archive(entries, when=WHEN) == zipfile_bytes(FILES)
+    assert (digest, size) == (hashlib.sha256(target.getvalue()).hexdigest(), len(target.getvalue()))
+
+
+def test_a_file_changed_since_its_entry_was_made_is_refused_not_zipped(tmp_path: Path) -> None:
+    entries = file_entries(tmp_path)
+    (tmp_path / "1.bin").write_bytes(b"\x89PNG hong")  # damaged while the kit was being made
+    with pytest.raises(OSError, match=r"1\.bin: 9 bytes where 10248 were written"):
+        write_archive(io.BytesIO(), entries, when=WHEN)

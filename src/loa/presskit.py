@@ -14,8 +14,8 @@ from loa import model as m
 from loa.executors import map_in_processes
 from loa.renderers.base import Artifact, StoredArtifact
 from loa.renderers.context import help_context, portal_link
-from loa.writer import keep_in
-from loa.zips import Entry, archive
+from loa.writer import keep_in, keep_written_in
+from loa.zips import Entry, archive, write_archive
 
 # ZIP entries get a fixed time so the same products give byte-identical kits.
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -44,7 +44,7 @@ def compose_press_kits(
     One at a time: a unit's kit holds its whole pack (~7 MB of posters and cards), and a province
     has thousands of units, so each kit should be put on disk before the next is made. Given a
     staging folder and several workers, units' kits are zipped in that many processes, which write
-    each kit at its place there (`loa.writer.keep_in`) and hand back only its file's name."""
+    each kit at its place there (`loa.writer.keep_written_in`) and hand back only its file's name."""
     previous = previous or {}
     shared = [p for p in products if not p.path.startswith("don-vi/")]
     for a in campaign.audiences:
@@ -85,7 +85,9 @@ def _unit_kit(
     unit = order.unit
     audience = campaign.audience(unit.audience) if unit.audience else None
     title = f"Bộ tài liệu — {unit.name}"
-    kit = _cached_kit(previous, campaign, f"don-vi/{unit.code}.zip", title, audience, unit, order.items)
+    kit = _cached_kit(
+        previous, campaign, f"don-vi/{unit.code}.zip", title, audience, unit, order.items, staging
+    )
     if staging is None:
         return kit
     stored = kit if isinstance(kit, StoredArtifact) else keep_in(staging, kit)
@@ -107,17 +109,28 @@ def _cached_kit(
     audience: m.Audience | None,
     unit: m.Unit | None,
     items: list[Artifact],
+    staging: Path | None = None,
 ) -> Artifact:
+    """Return a kit: the previous build's when its contents are unchanged, else zipped anew (written
+    straight to its place in `staging` when one is given)."""
     readme = _readme(campaign, title, audience, unit, items)
     listing = "\n".join(f"{p.path} {p.sha256}" for p in sorted(items, key=lambda p: p.path))
     key = hashlib.sha256(f"{KIT_VERSION}\n{path}\n{readme}\n{listing}".encode()).hexdigest()
     for found in previous.get(key, []):
         if found.path == path:
             return found
-    return replace(_kit(readme, path, title, audience, items), input_hash=key)
+    entries = _entries(readme, title, items)
+    kit = Artifact(
+        path=path, data=b"", kind="press-kit", format="zip", media_type="application/zip", title=title,
+        audience=audience.id if audience else None, input_hash=key,
+    )  # fmt: skip
+    if staging is not None:
+        return keep_written_in(staging, kit, lambda handle: write_archive(handle, entries, when=ZIP_TIME))
+    return replace(kit, data=archive(entries, when=ZIP_TIME))
 
 
-def _kit(readme: str, path: str, title: str, audience: m.Audience | None, items: list[Artifact]) -> Artifact:
+def _entries(readme: str, title: str, items: list[Artifact]) -> list[Entry]:
+    """Return a kit's files: its README, its manifest, then the products by path."""
     entries = [
         {
             "path": p.path,
@@ -131,20 +144,11 @@ def _kit(readme: str, path: str, title: str, audience: m.Audience | None, items:
         for p in items
     ]
     listing = json.dumps({"title": title, "products": entries}, ensure_ascii=False, indent=2) + "\n"
-    files = [
+    return [
         Entry.of("DOC-TRUOC.txt", readme.encode(), deflate=True),
         Entry.of("manifest.json", listing.encode(), deflate=True),
         *(_entry(item) for item in sorted(items, key=lambda p: p.path)),
     ]
-    return Artifact(
-        path=path,
-        data=archive(files, when=ZIP_TIME),
-        kind="press-kit",
-        format="zip",
-        media_type="application/zip",
-        title=title,
-        audience=audience.id if audience else None,
-    )
 
 
 def _entry(item: Artifact) -> Entry:
@@ -152,6 +156,8 @@ def _entry(item: Artifact) -> Entry:
     deflating them again costs seconds per kit and saves almost nothing. The rest (SVG, HTML, text)
     is deflated once and copied into every kit that holds it."""
     if item.path.rsplit(".", 1)[-1].lower() in PACKED_FORMATS:
+        if item.file is not None:  # left where it is until the kit is written
+            return Entry.of_file(item.path, item.file, item.size)
         return Entry.of(item.path, item.data, deflate=False)
     return _DEFLATED.entry(item)
 

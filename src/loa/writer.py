@@ -10,12 +10,14 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from loa.errors import BuildError
 from loa.renderers.base import Artifact, StoredArtifact
 
 Finisher = Callable[[Path], None]
+Writer = Callable[[BinaryIO], tuple[str, int]]
+"""Writes a product's bytes to an open file; returns their SHA-256 (hex) and size."""
 STATE_FILE = ".loa-build.json"
 """Written last into the output: the build key and the size and time of every file, so that a build
 whose inputs did not change can check the output is intact by looking at it, not by reading it."""
@@ -114,28 +116,50 @@ def _inside(path: str) -> bool:
 def keep_in(folder: Path, artifact: Artifact) -> StoredArtifact:
     """Write an artifact's bytes at its path in a staging folder and return it as a stored artifact.
     Several processes may keep products in one folder at once."""
+    data = artifact.data
+
+    def write(handle: BinaryIO) -> tuple[str, int]:
+        handle.write(data)
+        return hashlib.sha256(data).hexdigest(), len(data)
+
+    return keep_written_in(folder, artifact, write)
+
+
+def keep_written_in(folder: Path, artifact: Artifact, write: Writer) -> StoredArtifact:
+    """Write a product at its path in a staging folder with `write`, which writes the bytes to the
+    open file and returns their SHA-256 (hex) and size; return it as a stored artifact (whatever
+    `artifact.data` holds is not written). A file `write` leaves unfinished is removed."""
     if not _inside(artifact.path):
         raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
-    data = artifact.data
     target = os.path.join(os.fspath(folder), artifact.path)
     try:
-        _write_new(target, data)
+        handle = _open_new(target)
     except FileNotFoundError:
         _make_folder(os.path.dirname(target))
-        _write_new(target, data)
-    return StoredArtifact(artifact, Path(target), hashlib.sha256(data).hexdigest(), len(data))
+        handle = _open_new(target)
+    try:
+        with handle:
+            sha256, size = write(handle)
+    except BaseException:
+        os.unlink(target)
+        raise
+    return StoredArtifact(artifact, Path(target), sha256, size)
 
 
 def _write_new(target: str, data: bytes) -> None:
-    """Write a file that no other name shares: a file already there (a hard link to the previous
-    output, say) is replaced, never written through."""
+    """Write a file that no other name shares (see `_open_new`)."""
+    with _open_new(target) as handle:
+        handle.write(data)
+
+
+def _open_new(target: str) -> BinaryIO:
+    """Open a new file for writing that no other name shares: a file already there (a hard link to
+    the previous output, say) is replaced, never written through."""
     try:
-        handle = open(target, "xb")  # noqa: SIM115 - closed below
+        return open(target, "xb")
     except FileExistsError:
         os.unlink(target)
-        handle = open(target, "xb")  # noqa: SIM115
-    with handle:
-        handle.write(data)
+        return open(target, "xb")
 
 
 def _make_folder(path: str) -> None:
