@@ -182,8 +182,16 @@ class PatchedPng:
         length = self.height * (self.width * 3 + 1)
         adler = ((length + sum_b) % _ADLER_BASE) << 16 | (1 + sum_a) % _ADLER_BASE
         pool += (_FINAL_EMPTY_BLOCK, struct.pack(">I", adler))
-        stream = b"".join(self._order(pool))
-        return b"".join([_PNG_SIGNATURE, self._header, _chunk(b"IDAT", stream), self._end])
+        stream = self._order(pool)
+        # One join for the whole file: the stream is not put together first, then copied into its
+        # chunk, then into the file (a card is ~200 KB, a unit's cards several MB).
+        crc = zlib_ng.crc32(b"IDAT")
+        for piece in stream:
+            crc = zlib_ng.crc32(piece, crc)
+        size = struct.pack(">I", sum(map(len, stream)))
+        return b"".join(
+            [_PNG_SIGNATURE, self._header, size, b"IDAT", *stream, struct.pack(">I", crc), self._end]
+        )
 
     def _box_rows(self, index: int, patch: Image.Image | Patch | None) -> _BoxRows:
         """Return a box's compressed rows and their share of the checksum: the base's, a patch's
