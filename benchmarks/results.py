@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -20,7 +21,42 @@ def write_section(name: str, markdown: str) -> None:
 
 
 def machine() -> str:
-    """Return a one-line description of the machine the figures come from."""
+    """Return a one-line description of the machine the figures come from, with what it measured
+    of its own speed just now: machines of one kind differ (and one machine from hour to hour), and
+    these say by how much, to compare figures taken on different days."""
     import os
 
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; {calibration()}"
+    )
+
+
+def calibration() -> str:
+    """Return this machine's speed at three simple things, best of three: copying memory, SHA-256 in
+    OpenSSL, and a Python loop (one core each)."""
+    import hashlib
+    import time
+
+    size = 64 << 20
+    source = b"\x5a" * size
+    target = bytearray(size)
+
+    def best(work: Callable[[], object]) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    def copy() -> None:
+        target[:] = source
+
+    copy_s = best(copy)
+    sha_s = best(lambda: hashlib.sha256(source).digest())
+    loop_s = best(lambda: sum(range(10_000_000)))
+    return (
+        f"this machine just now: memory copy {size / copy_s / 1e9:.1f} GB/s, "
+        f"SHA-256 {size / sha_s / 1e6:.0f} MB/s, a Python loop {loop_s / 1e7 * 1e9:.0f} ns per step"
+    )
