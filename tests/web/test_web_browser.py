@@ -175,3 +175,73 @@ def test_a_leader_drills_down_from_the_province_to_a_commune(browser, demo) -> N
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất tiến độ (Excel)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_staff_pages_fit_a_320px_phone_before_the_web_fonts_arrive(browser, demo) -> None:
+    """On a slow connection text first shows in the phone's own font: no page may scroll sideways,
+    and no menu entry or button may be cut off at the screen's edge."""
+    from loa.web.dispatches.models import Delivery, Dispatch
+    from loa.web.publishing.flows import connect
+    from loa.web.reports.models import ActivityReport, EvidencePhoto
+
+    dispatch = Dispatch.objects.get()
+    oa = connect(
+        unit=dispatch.issuer,
+        channel="zalo",
+        name="Zalo OA Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh",
+        target_id="4321",
+        tokens={"access_token": "zat-demo-0000000000", "refresh_token": "zrt-demo-0000000000"},
+        second_approval=True,
+        by=None,
+    )
+    posted = ActivityReport.objects.get(unit__name__startswith="Cổng Thông tin")
+    posted.links = (
+        "https://www.facebook.com/SoVanHoaTheThaoVaDuLichTayNinh/posts/pfbid02AbCdEfGhIjKlMnOpQrStUvWxYz0123"
+    )
+    posted.description = "Liên hệ: phongthongtinbaochixuatban.sovhttdl@tayninh.gov.vn để nhận tài liệu."
+    posted.save()
+    draft = ActivityReport.objects.get(status="draft")  # the photo upload form shows on a draft
+    photo = EvidencePhoto.objects.first()
+    school = Delivery.objects.get(dispatch=dispatch, unit__name__startswith="Trường THCS Long An")
+    d = f"cong-van/{dispatch.pk}/"
+    pages = {
+        "quantri": [
+            "chi-so/",
+            "cong-van/",
+            "cong-van/moi/",
+            d,
+            "bao-cao/",
+            f"bao-cao/{posted.pk}/",
+            "don-vi/",
+            f"don-vi/{dispatch.issuer_id}/",
+            "nhat-ky/",
+            "dang-bai/",
+            "dang-bai/tai-khoan/moi/facebook/",
+            f"dang-bai/tai-khoan/{oa.pk}/ke-hoach/",
+            f"dang-bai/tai-khoan/{oa.pk}/tin-truyen-thong/",
+        ],
+        "phuong.longan": ["chi-so/", "cong-van-den/", "cong-van/", d, "bao-cao/", "don-vi/"],
+        "phuong.tanan": ["cong-van-den/", d, f"bao-cao/{draft.pk}/", f"bao-cao/{draft.pk}/sua/"],
+        "thcs.longan": ["cong-van-den/", d, f"nhan/{school.pk}/bao-cao-moi/", f"anh/{photo.pk}/dong-y/"],
+    }
+    problems = []
+    for username, paths in pages.items():
+        page = _sign_in(browser, demo, username, width=320)
+        page.route("**/*.{woff2,woff,ttf}", lambda route: route.abort())
+        for path in paths:
+            response = page.goto(f"{demo}/{path}")
+            assert response is not None and response.status == 200, f"{username}: /{path} trả về lỗi"
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                problems.append(f"{username}: /{path} rộng {width}px")
+            cut = page.eval_on_selector_all(
+                ".mainnav a, .btn",
+                "els => els.filter(e => e.offsetParent !== null && !e.closest('.table-wrap'))"
+                "  .filter(e => { const b = e.getBoundingClientRect(); return b.left < 0 || b.right > 320; })"
+                "  .map(e => e.textContent.trim())",
+            )
+            if cut:
+                problems.append(f"{username}: /{path} cắt mất {cut}")
+        page.screenshot(path=str(SHOTS / f"phone-320-{username}.png"), full_page=True)
+        page.context.close()
+    assert problems == [], "\n".join(problems)
