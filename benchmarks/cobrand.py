@@ -147,8 +147,20 @@ def report(rows: list[dict[str, object]], alone: dict[str, float]) -> str:
         "system's recent history, see docs/architecture.md): "
         + ", ".join(f"{int(r['units'])} units {float(r['sys']) / int(r['units']):.3f} s per unit" for r in rows if r["kind"] == "posters + cards")  # type: ignore[call-overload, arg-type]
         + ".",
+        *kits_line(rows),
     ]
     return "\n".join(lines)
+
+
+def kits_line(rows: list[dict[str, object]]) -> list[str]:
+    """Return what the units' ZIP kits add to the posters and cards of as many units, in one sentence."""
+    seconds = {(r["kind"], r["units"]): float(r["seconds"]) for r in rows}  # type: ignore[arg-type]
+    kits = [(kind, units) for kind, units in seconds if kind == "posters + cards + ZIP kits"]
+    if not kits or ("posters + cards", kits[0][1]) not in seconds:
+        return []
+    units = int(kits[0][1])  # type: ignore[call-overload]
+    added = seconds[kits[0]] - seconds["posters + cards", kits[0][1]]
+    return ["", f"The units' ZIP kits add {added:.1f} s to the posters and cards of {units} units ({added / units * 1000:.1f} ms per kit)."]
 
 
 if __name__ == "__main__":
