@@ -362,3 +362,30 @@ def test_a_plugin_registered_under_another_name_than_its_own_is_refused_clearly(
     monkeypatch.setattr(base, "_loaded", {})
     with pytest.raises(BuildError, match=r"loa_extra\.cards:Cards.*the-khac.*article-html"):
         base.load_renderer("the-khac")
+
+
+def test_the_build_says_what_it_is_doing_until_it_ends(tmp_path: Path) -> None:
+    """After the last product comes the longest wait of a co-branded build (a kit per unit, the
+    portal, writing thousands of files): the progress shown must say so, not stay on the last job."""
+    (tmp_path / "units.csv").write_text(
+        "code,name\n27001,UBND xã Một\n27002,UBND phường Hai\n", encoding="utf-8"
+    )
+    told: list[tuple[str, int, int | None]] = []
+    build(
+        ROOTS / "minimal",
+        out=tmp_path / "out",
+        formats=["article-html", "press-kit", "portal"],
+        units=tmp_path / "units.csv",
+        workers=1,
+        progress=lambda description, done, total: told.append((description, done, total)),
+    )
+    jobs = [t for t in told if t[0].startswith("Đang tạo article-html/")]
+    assert (
+        jobs and [done for _, done, _ in jobs] == list(range(1, len(jobs) + 1)) and jobs[-1][2] == len(jobs)
+    )
+    kits = [t for t in told if t[0].startswith("Đang đóng gói bộ tài liệu")]
+    assert kits[-1][0] == "Đang đóng gói bộ tài liệu don-vi/27002.zip"
+    assert kits[-1][1] == kits[-1][2] == len(read_campaign(ROOTS / "minimal")[0].audiences) + 2
+    steps = [description for description, _, total in told if total is None]
+    assert steps == ["Đang tạo cổng thông tin", "Đang ghi kết quả và chỉ mục tìm kiếm"]
+    assert told.index(jobs[-1]) < told.index(kits[-1]) < len(told) - 2, "in the order they happen"

@@ -45,7 +45,9 @@ SOCIAL = "social"
 PRESS_KIT = "press-kit"
 STAGES = (SOCIAL, PRESS_KIT, PORTAL)
 """Outputs made from other products after rendering; selectable in --formats like renderers."""
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int | None], None]
+"""Told what the build is doing, in Vietnamese, and how far it is: (description, done, total);
+total None when a step's size is not known (the portal, writing the output)."""
 
 
 @dataclass(frozen=True)
@@ -106,26 +108,39 @@ def build(
         return BuildResult(out, state.products, 0, state.rendered, warnings, unchanged=True)
     previous = _previous_outputs(out)
     executor = executor or LocalExecutor(workers)
+    tell = progress or _silent
     with Staging(out) as staging:  # products wait on disk, at their place, not in memory
-        products, rendered = _render(campaign, jobs, keys, previous, executor, progress, staging)
+        products, rendered = _render(campaign, jobs, keys, previous, executor, tell, staging)
         reused = len(products) - rendered
         if _wants(SOCIAL, formats):
+            tell("Đang soạn bài đăng mạng xã hội", 0, None)
             products += map(staging.keep, compose_social_posts(campaign, products))
         if _wants(PRESS_KIT, formats):
             # Kits come one at a time, each put on disk before the next (a copy of the list: it grows).
             kits = compose_press_kits(
                 campaign, products[:], previous, staging=staging.folder, workers=workers or default_workers()
             )
-            products += map(staging.keep, kits)
+            count = len(campaign.audiences) + len(campaign.units)
+            tell("Đang đóng gói bộ tài liệu", 0, count)
+            for done, kit in enumerate(kits, start=1):
+                products.append(staging.keep(kit))
+                tell(f"Đang đóng gói bộ tài liệu {kit.path}", done, count)
         built_on = _build_time()
+        if _wants(PORTAL, formats):
+            tell("Đang tạo cổng thông tin", 0, None)
         site = render_site(campaign, products, built_on=built_on) if _wants(PORTAL, formats) else []
         manifest = build_manifest(campaign, products, built_on=built_on)
         files = [*products, *asset_artifacts(campaign), *site]
         state = OutputState(build_key, len(products), rendered + reused)
+        tell("Đang ghi kết quả" + (" và chỉ mục tìm kiếm" if site else ""), 0, None)
         write_output(
             out, files, manifest, staging=staging.folder, state=state, finish=index_search if site else None
         )
     return BuildResult(out, len(products), rendered, reused, warnings)
+
+
+def _silent(description: str, done: int, total: int | None) -> None:
+    """Progress told to no one."""
 
 
 def _build_key(
@@ -218,7 +233,7 @@ def _render(
     keys: list[str],
     previous: dict[str, list[Artifact]],
     executor: Executor,
-    progress: Progress | None,
+    progress: Progress,
     staging: Staging,
 ) -> tuple[list[Artifact], int]:
     """Render jobs whose input changed (keys are their input hashes); reuse the previous output."""
@@ -231,8 +246,7 @@ def _render(
         index = pending[position]
         results[index] = [staging.keep(a.with_input_hash(keys[index])) for a in artifacts]
         done += 1
-        if progress:
-            progress(jobs[index].key, done, len(jobs))
+        progress(f"Đang tạo {jobs[index].key}", done, len(jobs))
     fresh = sum(len(results[i] or ()) for i in pending)
     return [a for artifacts in results if artifacts for a in artifacts], fresh
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from loa import __version__
 from loa import model as m
@@ -90,6 +91,13 @@ def check_command(
     )
 
 
+class _Count(MofNCompleteColumn):
+    """Counts a step as "12/86" while its size is known, and shows nothing for a step without one."""
+
+    def render(self, task: Task) -> Text:
+        return Text("") if task.total is None else super().render(task)
+
+
 @app.command("build")
 def build_command(
     campaign: CampaignArg = None,
@@ -114,17 +122,20 @@ def build_command(
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        _Count(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
         refresh_per_second=4,
         disable=not console.is_terminal,  # nothing to redraw in a log: no drawing thread
     ) as bar:
-        task = bar.add_task("Đang tạo sản phẩm", total=None)
+        tasks = [bar.add_task("Đang tạo sản phẩm", total=None)]
 
-        def progress(key: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=f"Đang tạo {key}")
+        def progress(description: str, done: int, total: int | None) -> None:
+            if total is None and bar.tasks[-1].total is not None:  # rich keeps a total once given
+                bar.remove_task(tasks.pop())
+                tasks.append(bar.add_task(description, total=None))
+            bar.update(tasks[-1], completed=done, total=total, description=description)
 
         result = build(
             campaign or settings.campaign,
