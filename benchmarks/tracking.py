@@ -118,10 +118,15 @@ def _measure(done: Any, *, repeat: int) -> list[Timing]:
             f"/chi-so/cong-van/{d}/tien-do.xlsx?dv={commune.pk}",
         ),
     ]
+    # The national exports take seconds each: 3 cold requests and 1 warm one.
+    exports: list[tuple[str, str, Client, str]] = [
+        ("XLSX export, national", "issuer admin", admin, f"/chi-so/cong-van/{d}/tien-do.xlsx"),
+        ("DOCX report (Decree 30 layout), national", "issuer admin", admin, f"/chi-so/cong-van/{d}/bao-cao.docx"),
+    ]
     return [
         _time(page, user, lambda c=client, u=url: c.get(u), repeat=repeat)
         for page, user, client, url in pages
-    ]
+    ] + [_time(page, user, lambda c=client, u=url: c.get(u), repeat=1) for page, user, client, url in exports]
 
 
 def _client(user: Any, *, second_factor: bool = False) -> Any:
@@ -203,7 +208,8 @@ def _markdown(
         "",
         "*Cold*: the dashboard cache emptied before each request, as after any new report or "
         "acknowledgement (the cache key is a fingerprint of both, so a cached page is never stale). "
-        "*Median* and *p95*: repeated views with nothing changed in between. "
+        "*Median* and *p95*: repeated views with nothing changed in between (the national exports: "
+        "3 cold requests and 1 warm one). "
         f"Load average of the machine while measuring: {load[0]:.1f} at the start, "
         f"{load[1]:.1f} at the end (2 cores, shared).",
     ]
