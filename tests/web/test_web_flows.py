@@ -332,3 +332,18 @@ def test_a_dispatch_to_many_recipients_shows_them_a_page_at_a_time_with_rates_ov
     assert page_two.count("<tr><td><a href=") == 20
     listed = re.findall(r"<tr><td><a href=[^>]*>(Xã Thử Nghiệm \d+)</a>", page_one + page_two)
     assert sorted(listed) == sorted(c.name for c in communes), "every recipient on one page or the other"
+
+
+def test_no_unit_is_told_its_duty_rests_on_an_instrument_no_longer_in_force() -> None:
+    """The duties a dispatch lists cite their legal basis; one that has lapsed (Decision 830's
+    2021–2025 programme, say) must not be given as a current basis, nor its target as a target."""
+    from pathlib import Path
+
+    from loa.readers.campaign import read_campaign
+    from loa.web.dispatches.duties import DUTIES
+
+    campaign, _ = read_campaign(Path(__file__).parents[2] / "campaigns" / "bao-ve-tre-em")
+    lapsed = [ref.number for ref in campaign.legal_references if not ref.in_force(date.today())]
+    assert any(n.startswith("830/") for n in lapsed), "the campaign's register knows Decision 830 has lapsed"
+    cited = [duty.source for duties in DUTIES.values() for duty in duties]
+    assert not [(n, s) for n in lapsed for s in cited if n in s]

@@ -290,7 +290,7 @@ def render_report_docx(p: Progress, user: Any) -> bytes:
             ["Đã báo cáo kết quả", f"{p.reporting.numerator}/{p.reporting.denominator}", str(p.reporting)],
             ["Báo cáo đúng hạn", f"{p.on_time.numerator}/{p.on_time.denominator}", str(p.on_time)],
             [
-                "Trường đã tổ chức tiết học (mục tiêu QĐ 830: 100%)",
+                "Trường đã tổ chức tiết học",
                 f"{p.schools.numerator}/{p.schools.denominator}",
                 str(p.schools),
             ],

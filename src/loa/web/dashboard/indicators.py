@@ -175,7 +175,8 @@ def reach_by_audience(reports: QuerySet[ActivityReport]) -> list[tuple[str, int]
 
 
 def schools_with_session(schools: QuerySet[OrgUnit], reports: QuerySet[ActivityReport]) -> Rate:
-    """Return the share of schools that held at least one class session (Program 830's first target)."""
+    """Return the share of schools that held at least one class session: the periodic education
+    schools owe their pupils (Decree 56/2017, Article 34.2)."""
     held = reports.filter(status__in=COUNTED, kind=ActivityKind.CLASS_SESSION, unit__in=schools)
     return Rate(held.values("unit").distinct().count(), schools.count())
 

@@ -48,7 +48,7 @@ DUTIES: dict[str, tuple[Duty, ...]] = {
     "school": (
         Duty(
             "Tuyên truyền, giáo dục định kỳ cho học sinh về kỹ năng an toàn trên môi trường mạng.",
-            "Quyết định 830/QĐ-TTg (mục tiêu 100% cơ sở giáo dục); Nghị định 56/2017/NĐ-CP, Điều 34 khoản 2",
+            "Nghị định 56/2017/NĐ-CP, Điều 34 khoản 2",
         ),
         Duty(
             "Giáo viên giáo dục, hướng dẫn trẻ em kiến thức, kỹ năng tự bảo vệ.",
