@@ -242,6 +242,10 @@ def test_the_staff_pages_fit_a_320px_phone_before_the_web_fonts_arrive(browser, 
             )
             if cut:
                 problems.append(f"{username}: /{path} cắt mất {cut}")
+            if path == "dang-bai/":  # the accounts table: a row per account, its name on full lines
+                name = page.eval_on_selector(".table td strong", "e => e.closest('td').offsetWidth")
+                if name < 240:
+                    problems.append(f"{username}: /{path} tên tài khoản chỉ rộng {name}px")
         page.screenshot(path=str(SHOTS / f"phone-320-{username}.png"), full_page=True)
         page.context.close()
     assert problems == [], "\n".join(problems)
