@@ -1,5 +1,6 @@
-"""Stamped posters' QR codes, drawn into each unit's PDF as a path (pdfsplit overlays): they decode,
-sit where the poster laid out alone has its code, leave valid PDFs and come out byte-identical."""
+"""Stamped posters: each unit's PDF put together from its topic's base and its marks (pdfcompose),
+its QR code drawn as a path: the codes decode, sit where the poster laid out alone has its code, and
+the files are valid, hold their text and come out byte-identical."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PIL import Image, ImageChops
 from loa.errors import BuildError
 from loa.fonts import font_paths
 from loa.renderers.base import Artifact, Job
-from loa.renderers.pdfsplit import split_pages
+from loa.renderers.pdfcompose import Form, Source, compose
 from loa.renderers.visuals.posters import PosterRenderer
 from loa.renderers.visuals.stamps import QrPath
 from test_visuals import TOPIC, TOPIC_URL, batch, campaign, decode_qr, pdf_pages, pdf_text, with_units
@@ -61,7 +62,7 @@ def black_box(png: bytes) -> tuple[int, int, int, int]:
 
 
 def typst_pdf(source: str) -> bytes:
-    """Return a PDF Typst writes for a source, untagged (as pdfsplit takes it)."""
+    """Return a PDF Typst writes for a source, untagged (as pdfcompose takes it)."""
     fonts = typst.Fonts(include_system_fonts=False, font_paths=[str(p) for p in font_paths()])
     compiler = typst.Compiler(root=".", font_paths=fonts, ignore_system_fonts=True)
     pdf = compiler.compile(input=source.encode(), format="pdf", pdf_tags=False)
@@ -106,7 +107,8 @@ def test_stamped_posters_are_one_page_pdfs_that_still_name_their_unit() -> None:
             for size in SIZES:
                 read_strictly(stamped(unit.code, size).data)
                 (page,) = pdf_pages(stamped(unit.code, size).data)
-                assert len(page["/Contents"]) == 3, "the shared q, the page's own content, the QR code"
+                forms = page["/Resources"]["/XObject"]
+                assert len(forms) == 4 + bool(unit.contact), "base, name, contact, the address's 2 parts"
                 assert unit.name in pdf_text(stamped(unit.code, size).data)
 
 
@@ -116,39 +118,49 @@ def test_stamped_posters_draw_their_units_qr_code_as_a_path() -> None:
         assert all(runs in stamped(code, size).data for size in SIZES), code
 
 
-# --- pdfsplit overlays --------------------------------------------------------------------------
+# --- pdfcompose ---------------------------------------------------------------------------------
+
+
+ONE_PAGE = "#set page(width: 144pt, height: 144pt, margin: 0pt)\nĐơn vị một\n"
+BLACK_MARK = "#set page(width: 36pt, height: 36pt, margin: 0pt, fill: black)\n#text(fill: white)[Ấ]\n"
 
 
 def test_an_overlay_draws_in_the_pages_default_space(tmp_path: Path) -> None:
-    pages = split_pages(typst_pdf(TWO_PAGES), [BLACK_INCH, b""])
-    with Image.open(io.BytesIO(page_png(pages[0], tmp_path, 72))) as image:
+    page = compose(Form(Source(typst_pdf(ONE_PAGE)), 0, 0, 0), [], BLACK_INCH)
+    with Image.open(io.BytesIO(page_png(page, tmp_path, 72))) as image:
         grey = image.convert("L")
         assert grey.size == (144, 144)
         assert grey.getpixel((36, 108)) == 0, "bottom-left inch is black"
         assert grey.getpixel((108, 36)) == 255, "top-right inch is still white"
 
 
-def test_overlays_leave_valid_one_page_pdfs_with_their_text() -> None:
-    pages = split_pages(typst_pdf(TWO_PAGES), [BLACK_INCH, BLACK_INCH])
-    for name, pdf in zip(("Đơn vị một", "Đơn vị hai"), pages, strict=True):
+def test_a_mark_is_drawn_where_it_is_placed_over_the_base(tmp_path: Path) -> None:
+    mark = Form(Source(typst_pdf(BLACK_MARK)), 0, 72, 18)  # its bottom-left corner, from the page's
+    page = compose(Form(Source(typst_pdf(ONE_PAGE)), 0, 0, 0), [mark])
+    with Image.open(io.BytesIO(page_png(page, tmp_path, 72))) as image:
+        grey = image.convert("L")
+        assert grey.getpixel((74, 144 - 20)) == 0 and grey.getpixel((106, 144 - 52)) == 0, "the mark's square"
+        assert grey.getpixel((60, 144 - 20)) == 255 and grey.getpixel((74, 144 - 60)) == 255, "nothing else"
+
+
+def test_composed_pages_are_valid_one_page_pdfs_with_their_text() -> None:
+    marks = Source(typst_pdf(TWO_PAGES))
+    base = Form(Source(typst_pdf(ONE_PAGE)), 0, 0, 0)
+    for index, name in enumerate(("Đơn vị một", "Đơn vị hai")):
+        pdf = compose(base, [Form(marks, index, 0, 0)], BLACK_INCH)
         read_strictly(pdf)
         (page,) = pdf_pages(pdf)
-        assert name in pdf_text(pdf)
-        opening, _, overlay = (part.get_object().get_data() for part in page["/Contents"])
-        assert opening == b"q\n"
-        assert overlay == b"Q\n" + BLACK_INCH, "the page's graphics state is restored first"
+        assert float(page.mediabox.width) == 144
+        assert "Đơn vị một" in pdf_text(pdf) and name in pdf_text(pdf)
 
 
-def test_without_overlays_pages_are_split_as_before() -> None:
-    pdf = typst_pdf(TWO_PAGES)
-    for page in split_pages(pdf):
-        assert b"/Contents[" not in page
-    assert split_pages(pdf, None) == split_pages(pdf)
-
-
-def test_one_overlay_is_needed_per_page() -> None:
-    with pytest.raises(BuildError, match="1 overlays for 2 pages"):
-        split_pages(typst_pdf(TWO_PAGES), [BLACK_INCH])
+def test_pdfcompose_refuses_a_tagged_pdf() -> None:
+    fonts = typst.Fonts(include_system_fonts=False, font_paths=[str(p) for p in font_paths()])
+    compiler = typst.Compiler(root=".", font_paths=fonts, ignore_system_fonts=True)
+    tagged = compiler.compile(input=ONE_PAGE.encode(), format="pdf", pdf_tags=True)
+    assert isinstance(tagged, bytes)
+    with pytest.raises(BuildError, match="tagged"):
+        Source(tagged)
 
 
 # --- determinism --------------------------------------------------------------------------------
@@ -161,9 +173,12 @@ def test_a_qr_path_is_the_same_for_the_same_link_and_differs_between_units() -> 
     assert one.drawn(10, 800, 90) == QrPath.of(f"{TOPIC_URL}?dv=25747").drawn(10, 800, 90)
 
 
-def test_split_pages_with_overlays_are_byte_identical_across_runs() -> None:
-    pdf = typst_pdf(TWO_PAGES)
-    overlays = [QrPath.of(f"{TOPIC_URL}?dv={code}").drawn(20, 124, 100) for code in ("25747", "25750")]
-    first = split_pages(pdf, overlays)
-    assert split_pages(pdf, list(overlays)) == first
-    assert first[0] != first[1], "each page has its own code"
+def test_composed_pages_are_byte_identical_across_runs() -> None:
+    def made() -> list[bytes]:
+        base, marks = Source(typst_pdf(ONE_PAGE)), Source(typst_pdf(TWO_PAGES))
+        codes = [QrPath.of(f"{TOPIC_URL}?dv={code}").drawn(20, 124, 100) for code in ("25747", "25750")]
+        return [compose(Form(base, 0, 0, 0), [Form(marks, i, 0, 0)], codes[i]) for i in range(2)]
+
+    first = made()
+    assert made() == first
+    assert first[0] != first[1], "each page has its own mark and code"

@@ -44,7 +44,7 @@ def compile_typst(
     `root` is the folder that `image("/...")` paths in the data are relative to (the campaign folder).
     `preludes` are shared templates (e.g. "brand.typ") put before the template's own source: a
     template given as bytes cannot `#import` a sibling file outside `root`. `pdf_tags=False` leaves
-    out the PDF's structure tree (needed to split a PDF page by page: loa.renderers.pdfsplit).
+    out the PDF's structure tree (needed to draw its pages on others: loa.renderers.pdfcompose).
     """
     compiler = typst.Compiler(root=str(root), font_paths=_fonts(), ignore_system_fonts=True)
     inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}

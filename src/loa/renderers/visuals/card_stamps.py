@@ -46,7 +46,7 @@ from loa.errors import BuildError
 from loa.renderers.pngpatch import Box, Patch, PatchedPng
 from loa.renderers.qr import qr_matrix
 from loa.renderers.typst import compile_typst
-from loa.renderers.visuals.stamps import MIN_SHRINK, base_recipient, slots_of
+from loa.renderers.visuals.stamps import MIN_SHRINK, base_recipient, slots_of, split_address
 
 PX_PER_PT = 2
 """Cards are drawn at 144 ppi: two pixels to the point (cards.PPI)."""
@@ -141,18 +141,6 @@ parts of two batches of units, for every topic's cards."""
 _WIDTHS: dict[tuple[str, str], float] = {}
 """Widths of addresses' unit parts (points), by font and text."""
 WIDTH_CACHE_SIZE = 65536
-
-
-def split_address(address: str) -> tuple[str, str]:
-    """Return a printed address's topic part and unit part: "…/chu-de/x/?dv=" and "27007".
-
-    The address is right-aligned in its place: the unit part sits at the same pixels on every topic's
-    card, and the topic part where the unit part's width puts it. Each is drawn once (per unit, per
-    topic and width) instead of the whole address once per unit and topic. An address without `=`
-    is one part.
-    """
-    cut = address.rfind("=") + 1
-    return (address[:cut], address[cut:]) if 0 < cut < len(address) else (address, "")
 
 
 class _Layers:

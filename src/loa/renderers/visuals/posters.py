@@ -10,7 +10,7 @@ from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, portal_link, unit_of
 from loa.renderers.typst import compile_typst
 from loa.renderers.visuals.content import Variant, alt_text, base_data, typographic
-from loa.renderers.visuals.stamps import QrPath, stamped_pages
+from loa.renderers.visuals.stamps import QrPath, split_address, stamped_pages
 
 PREVIEW_PPI = 150.0
 MAX_MESSAGES = 5
@@ -74,13 +74,19 @@ class PosterRenderer(Renderer):
         # Room for the campaign's longest address, so every batch of a topic shares one base.
         longest = max((u for u in campaign.units if not u.logo), key=lambda u: len(u.code), default=None)
         longest_url = _recipient(campaign, topic, longest)["url-text"] if longest else None
+        # Every topic's part of the address: the batch's marks are laid out once for all topics.
+        heads = sorted(
+            {split_address(_recipient(campaign, t, stamped[0])["url-text"])[0] for t in campaign.topics}
+            if stamped
+            else ()
+        )
         for size in PAPER_SIZES:
             data = poster_data(campaign, topic, None, size)
             for group in ([u for u in stamped if u.contact], [u for u in stamped if not u.contact]):
                 result = stamped_pages(
                     "poster.typ", data, [_recipient(campaign, topic, u) for u in group],
                     root=campaign.root, longest_url=longest_url,
-                    qr_codes=[qr[u.code] for u in group],
+                    qr_codes=[qr[u.code] for u in group], heads=heads,
                 )  # fmt: skip
                 alone |= {group[i].code for i in result.alone}
                 for unit, pdf in zip(group, result.pages, strict=True):

@@ -4,12 +4,14 @@ A co-branded poster differs from unit to unit only in its marks: the unit's name
 the QR code and the printed address (both carrying `?dv=<code>`). Laying the whole poster out again
 per unit costs ~50 ms (fitting the title and messages); instead:
 
-1. the *base* is compiled once per batch with the marks hidden (brand.typ `unit-mark`, who.slot):
-   their space is kept, and a `loa-slot:<name>:<size>` link over each records where it is;
-2. *stamp.typ* lays out one page per unit — the base as a vector image (Typst writes it once) and
-   the unit's marks at the recorded places, made by the same functions (brand.typ `marks`);
-3. the pages are split into one PDF per unit (pdfsplit, bytes copied), each unit's QR code drawn
-   into its page there as a path: Typst reading an SVG per page cost 60 % of the stamping.
+1. the *base* is compiled once per topic and size with the marks hidden (brand.typ `unit-mark`,
+   who.slot): their space is kept, and a `loa-slot:<name>:<size>` link over each records where it is;
+2. *card-marks.typ* lays out a batch's marks alone, a page each, once for every topic: names and
+   contact lines made by the same functions (brand.typ `marks`), addresses in two parts (the unit's
+   code, each topic's part);
+3. pdfcompose puts each unit's PDF together from the base and its mark pages (bytes copied), placed
+   at the recorded places, its QR code drawn there as a path (Typst reading an SVG per page cost
+   60 % of the stamping).
 
 A mark longer than its place shrinks a little (to MIN_SHRINK) to stay on its line; a unit whose name
 or contact line is longer still, or that has a logo of its own (it sits beside the issuer's), changes
@@ -21,25 +23,27 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from loa.errors import BuildError
-from loa.renderers.pdfsplit import split_pages
+from loa.renderers.pdfcompose import Form, Source, compose
 from loa.renderers.qr import QUIET_ZONE, qr_matrix
 from loa.renderers.typst import compile_typst
 
 MIN_SHRINK = 0.85
 """The smallest a mark is made to keep it on one line, as a share of its size."""
+URL_ROOM_BEFORE = 1.2
+"""How far before its place an address may start, in its font size: the place is as wide as the
+campaign's longest address (by characters), and another code's digits may be a little wider; the
+footer keeps a gap of more than that before it."""
 PLACEHOLDER_NAME = "Đơn vị"
 PLACEHOLDER_CONTACT = "Liên hệ"
 _SLOT = re.compile(
     rb"/Rect\[([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\][^<>]*/A<<[^<>]*/URI\(loa-slot:([a-z-]+):([\d.]+)\)"
 )
-_OVERFLOW = re.compile(rb"loa-overflow:(\d+)")
 _MEDIA_BOX = re.compile(rb"/MediaBox\[0 0 ([\d.]+) ([\d.]+)\]")
 _DARK_RUN = re.compile(rb"\x00+")
 
@@ -90,6 +94,7 @@ def stamped_pages(
     root: Path,
     longest_url: str | None = None,
     qr_codes: Sequence[QrPath] | None = None,
+    heads: Sequence[str] = (),
 ) -> Stamped:
     """Return one PDF per recipient: `template` (one page) with each recipient's marks.
 
@@ -97,36 +102,140 @@ def stamped_pages(
     logo None), contact, qr (None: not read here) and url-text. All recipients must agree on having a
     contact line. The base keeps room for `longest_url` (by default the batch's longest address):
     given the same for every batch, batches share one base (laid out once per process). `qr_codes`,
-    one per recipient, are drawn into each PDF at the base's `qr` place (pdfsplit's overlays).
+    one per recipient, are drawn into each PDF at the base's `qr` place. `heads`: the topic parts of
+    the addresses of every topic the batch is stamped for (`split_address`), so the batch's marks are
+    laid out once for all of them.
     """
     if not recipients:
         return Stamped([], [])
     placeholder = base_recipient(recipients, longest_url or max((r["url-text"] for r in recipients), key=len))
     key = json.dumps(data | {"recipients": [placeholder]}, ensure_ascii=False, sort_keys=True)
     base, sheet, slots = _base(template, key, root)
-    with tempfile.TemporaryDirectory(prefix="loa-stamp-") as folder:
-        Path(folder, "base.pdf").write_bytes(base)
-        stamps = compile_typst(
-            "stamp.typ",
-            data
-            | {
-                "recipients": [r | {"index": i} for i, r in enumerate(recipients)],
-                "slots": slots,
-                "sheet": sheet,
-                "min-shrink": MIN_SHRINK,
-            },
-            root=Path(folder),
-            preludes=("brand.typ",),
-            pdf_tags=False,
-        )[0]
-    alone = sorted({int(n) for n in _OVERFLOW.findall(stamps)})
+    places = {s["name"]: s for s in slots}
+    marks = _Marks(data, places, recipients, heads, root)
     overlays = _qr_overlays(qr_codes, sheet, slots) if qr_codes is not None else None
-    pages: list[bytes | None] = list(split_pages(stamps, overlays))
-    if len(pages) != len(recipients):
-        raise BuildError(f"stamps: {len(pages)} pages for {len(recipients)} units")
-    for index in alone:
-        pages[index] = None
+    pages: list[bytes | None] = []
+    alone = []
+    for index, who in enumerate(recipients):
+        forms = marks.forms(who, sheet["height"])
+        if forms is None:
+            pages.append(None)
+            alone.append(index)
+            continue
+        pages.append(compose(Form(base, 0, 0.0, 0.0), forms, overlays[index] if overlays else b""))
     return Stamped(pages, alone)
+
+
+MarkKey = tuple[Any, ...]
+"""A mark's kind, text and what of its place it is laid out for."""
+
+
+class _Marks:
+    """A batch's marks (names, contact lines, addresses in two parts) laid out by card-marks.typ in
+    one run, as PDF pages drawn over each topic's base. The run depends on the batch alone (its
+    units, the places' sizes, every topic's address), so a unit's file is the same whichever
+    topics or batches the process stamped before; it is kept for the batch's other topics."""
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        places: dict[str, dict[str, Any]],
+        recipients: Sequence[dict[str, Any]],
+        heads: Sequence[str],
+        root: Path,
+    ) -> None:
+        self.places = places
+        self.wanted: dict[MarkKey, dict[str, Any]] = {}
+        url = places.get("url")
+        # The units' marks in their order, then every topic's part of the address: the same run for
+        # each topic of the batch.
+        for who in recipients:
+            self.wanted.update(self._pages(who, topic=False))
+        if url is not None:
+            topics = {*heads, *(split_address(who["url-text"])[0] for who in recipients)}
+            self.wanted.update(_url_part(url, head) for head in sorted(topics))
+        # What the marks are drawn with (brand.typ reads the rest, unused here): not the topic's data,
+        # so every topic's stamps of the batch share the run.
+        brand = {k: data[k] for k in ("colours", "fonts", "labels", "issuer")}
+        brand |= {"title": "", "unit": None, "qr": None, "url-text": "", "help": None}
+        brand |= {"pages": list(self.wanted.values()), "min-shrink": MIN_SHRINK}
+        self.source = _marks_run(json.dumps(brand, ensure_ascii=False, sort_keys=True), root)
+        self.index = {key: i for i, key in enumerate(self.wanted)}
+
+    def _pages(self, who: dict[str, Any], *, topic: bool = True) -> list[tuple[MarkKey, dict[str, Any]]]:
+        """Return a recipient's marks as card-marks.typ's pages, with their keys: its name, contact
+        line and its address's parts (without the topic's part, when `topic` is false)."""
+        found = []
+        for name, text in (("unit-name", who["unit"]["name"]), ("contact", who["contact"])):
+            place = self.places.get(name)
+            if place is None or text is None:
+                continue
+            page = {"name": name, "text": text, "width": place["width"], "height": place["height"],
+                    "dx": 0, "dy": 0, "room": place["width"], "size": place["size"]}  # fmt: skip
+            found.append(((name, text, place["width"], place["height"], place["size"]), page))
+        url = self.places.get("url")
+        if url is not None:
+            head, code = split_address(who["url-text"])
+            found += [_url_part(url, part) for part in ([head] if topic else []) + ([code] if code else [])]
+        return found
+
+    def forms(self, who: dict[str, Any], height: float) -> list[Form] | None:
+        """Return a recipient's marks placed on a page `height` points tall, or None when one does
+        not fit its place (its unit is laid out alone)."""
+        found = []
+        parts = []
+        for key, page in self._pages(who):
+            index = self.index.get(key)
+            if index is None:
+                raise BuildError(f"stamps: the mark {key[1]!r} was not laid out for this batch")
+            _, _, width, tall = self.source.pages[index]
+            pad = 2 * page["size"]
+            if page["name"] == "url":
+                parts.append((index, width, tall, pad))
+                continue
+            place = self.places[page["name"]]
+            if tall > place["height"] + 0.5:  # card-marks.typ's sign: it would shrink too far
+                return None
+            found.append(Form(self.source, index, place["x"], height - place["y"] - tall, pad))
+        if parts:
+            place = self.places["url"]
+            end = place["x"] + place["width"]
+            wide = sum(width for _, width, _, _ in parts)
+            if wide > place["width"] + URL_ROOM_BEFORE * place["size"]:
+                return None  # far wider than the campaign's longest address: laid out alone
+            start = end - wide  # right-aligned; the parts drawn in reading order
+            for index, width, tall, pad in parts:
+                found.append(Form(self.source, index, start, height - place["y"] - tall, pad))
+                start += width
+        return found
+
+
+def _url_part(place: dict[str, Any], text: str) -> tuple[MarkKey, dict[str, Any]]:
+    """Return a part of an address as a page as wide as its text (placed by `_Marks.forms`)."""
+    return ("url", text, place["size"]), {"name": "url", "text": text, "size": place["size"], "natural": True}
+
+
+@functools.lru_cache(maxsize=16)
+def _marks_run(data: str, root: Path) -> Source:
+    """Return a batch's marks laid out by card-marks.typ, one per page, as a PDF source."""
+    values = json.loads(data)
+    pdf = compile_typst("card-marks.typ", values, root=root, preludes=("brand.typ",), pdf_tags=False)[0]
+    source = Source(pdf)
+    if len(source.pages) != len(values["pages"]):
+        raise BuildError(f"stamps: {len(source.pages)} pages for {len(values['pages'])} marks")
+    return source
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """Return a printed address's topic part and unit part: "…/chu-de/x/?dv=" and "27007".
+
+    The address is right-aligned in its place: the unit part sits at the same place on every
+    topic's copy, and the topic part where the unit part's width puts it. Each is drawn once (per
+    unit, per topic) instead of the whole address once per unit and topic. An address without `=`
+    is one part.
+    """
+    cut = address.rfind("=") + 1
+    return (address[:cut], address[cut:]) if 0 < cut < len(address) else (address, "")
 
 
 def base_recipient(recipients: Sequence[dict[str, Any]], longest_url: str) -> dict[str, Any]:
@@ -145,13 +254,13 @@ def base_recipient(recipients: Sequence[dict[str, Any]], longest_url: str) -> di
 
 
 @functools.lru_cache(maxsize=64)
-def _base(template: str, data: str, root: Path) -> tuple[bytes, dict[str, float], list[dict[str, Any]]]:
-    """Return the base (its slot links made inert), its page size and its slots; cached per process."""
+def _base(template: str, data: str, root: Path) -> tuple[Source, dict[str, float], list[dict[str, Any]]]:
+    """Return the base (drawn without its links), its page size and its slots; cached per process."""
     pdf = compile_typst(template, json.loads(data), root=root, preludes=("brand.typ",), pdf_tags=False)
     if len(pdf) != 1:
         raise BuildError(f"stamps: {template} has {len(pdf)} pages; one was expected")
     sheet, slots = slots_of(pdf[0])
-    return _without_slot_links(pdf[0]), sheet, slots
+    return Source(pdf[0], keep_info=True), sheet, slots
 
 
 def slots_of(pdf: bytes) -> tuple[dict[str, float], list[dict[str, Any]]]:
@@ -186,8 +295,3 @@ def _qr_overlays(
         raise BuildError("stamps: QR codes were given, but the base records no place for one")
     left, top, size = place["x"], sheet["height"] - place["y"], place["size"]
     return [code.drawn(left, top, size) for code in codes]
-
-
-def _without_slot_links(pdf: bytes) -> bytes:
-    """Return the base with its slot links made inert (same length: the cross-reference stays right)."""
-    return re.sub(rb"loa-slot:[a-z-]+:[\d.]+", lambda m: b" " * len(m.group(0)), pdf)
