@@ -48,6 +48,10 @@ _MEDIA_BOX = re.compile(rb"/MediaBox\[0 0 ([\d.]+) ([\d.]+)\]")
 _DARK_RUN = re.compile(rb"\x00+")
 
 
+_RUNS: dict[tuple[int, int, int], bytes] = {}
+"""A QR code's runs of dark modules as path operators, by where they lie (a few thousand)."""
+
+
 @dataclass(frozen=True)
 class QrPath:
     """A QR code (qr.py's: its quiet zone included) as PDF path operators, made once per unit and
@@ -62,12 +66,16 @@ class QrPath:
     def of(cls, link: str) -> QrPath:
         """Return the QR code of a link."""
         rows = qr_matrix(link)
-        runs = [
-            f"{QUIET_ZONE + run.start()} {QUIET_ZONE + y} {run.end() - run.start()} 1 re\n"
-            for y, row in enumerate(rows)
-            for run in _DARK_RUN.finditer(row)
-        ]
-        return cls(len(rows) + 2 * QUIET_ZONE, "".join(runs).encode())
+        runs = []
+        known = _RUNS.get
+        for y, row in enumerate(rows, QUIET_ZONE):
+            for run in _DARK_RUN.finditer(row):
+                start, end = run.span()
+                text = known((start, y, end))
+                if text is None:  # the same run recurs in many units' codes: written once
+                    text = _RUNS[start, y, end] = b"%d %d %d 1 re\n" % (QUIET_ZONE + start, y, end - start)
+                runs.append(text)
+        return cls(len(rows) + 2 * QUIET_ZONE, b"".join(runs))
 
     def drawn(self, left: float, top: float, size: float) -> bytes:
         """Return content-stream operators drawing the code, its top-left corner at (left, top) in
