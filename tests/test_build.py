@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -329,6 +330,36 @@ def test_a_build_on_worker_processes_writes_the_same_bytes_as_one_made_inline(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out-1", "out-2", "units.csv"], (
         "no staging folder left"
     )
+
+
+def test_a_worker_process_lost_while_starting_stops_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    """A script that calls build() without `if __name__ == "__main__":` starts a build again in every
+    spawned worker, which dies. With a campaign of 2,000 units (more than a pipe's buffer once pickled)
+    the build used to wait forever; it must stop with a message that says what to do."""
+    units = tmp_path / "units.csv"
+    rows = "".join(f"{27000 + i},UBND xã Thử Nghiệm {i},Liên hệ: 0272 38{i:05d}\n" for i in range(2000))
+    units.write_text("code,name,contact\n" + rows, "utf-8")
+    out = tmp_path / "out"
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from loa import executors\n"
+        "from loa.build import build\n"
+        "executors.POOL_THRESHOLD = 2\n"
+        f"build(Path({str(ROOTS / 'visuals')!r}), out=Path({str(out)!r}), formats=['posters'],"
+        f" units=Path({str(units)!r}), workers=2)\n",
+        "utf-8",
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the build still waited for its lost worker after 120 s")
+    assert done.returncode != 0
+    assert "BuildError" in done.stderr and 'if __name__ == "__main__":' in done.stderr
+    assert not out.exists(), "nothing written"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unguarded.py", "units.csv"], "no staging left"
 
 
 def test_a_batch_of_units_goes_to_one_worker_for_every_topic() -> None:

@@ -10,8 +10,12 @@ import functools
 import itertools
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -26,6 +30,11 @@ if TYPE_CHECKING:
 CLUSTER_MISSING = "chưa cài Celery và redis-py — cài bằng: pip install 'loa[cluster]'"
 POOL_THRESHOLD = 24
 """Below this many jobs, starting worker processes costs more than it saves."""
+WORKER_LOST = (
+    "một tiến trình dựng sản phẩm đã dừng đột ngột (hết bộ nhớ, bị tắt, hoặc một script gọi "
+    'loa.build.build() mà không đặt trong `if __name__ == "__main__":`) — '
+    "chưa ghi gì vào thư mục đích; hãy chạy lại"
+)
 TRIM_ABOVE = 512 * 2**20
 """A worker process holding more memory than this gives back what its last job freed."""
 
@@ -92,10 +101,7 @@ def run_jobs(
             yield index, render_one(renderers[job.renderer], campaign, job)
         return
     chunks = _chunks(jobs, workers)
-    context = multiprocessing.get_context("spawn")  # no fork: renderers hold native threads
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(campaign,)
-    ) as pool:
+    with _spawned_pool(workers, _init_worker, campaign) as pool:
         # as_completed lets go of each future once it is yielded: a finished batch's bytes are freed
         # as soon as the build has put them on disk, not kept until the last batch is done.
         for future in as_completed(
@@ -126,12 +132,40 @@ def map_in_processes(
     """Yield `function(shared, item)` for every item, in order, from `workers` spawned processes.
 
     `shared` goes to each process once; `function` must be importable (a module's function)."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_keep_shared, initargs=(shared,)
-    ) as pool:
+    with _spawned_pool(workers, _keep_shared, shared) as pool:
         chunk = max(1, min(16, len(items) // (workers * 8)))
         yield from pool.map(_with_shared, itertools.repeat(function), items, chunksize=chunk)
+
+
+@contextmanager
+def _spawned_pool(
+    workers: int, initializer: Callable[[Any], None], shared: object
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` spawned processes (no fork: renderers hold native threads), each given
+    `shared` once by `initializer`; a process lost midway becomes a BuildError.
+
+    `shared` goes through a file, not the new processes' start-up pipe: CPython writes a process's
+    arguments to that pipe while holding its read end itself, so with arguments larger than the pipe's
+    buffer (a campaign with its units) a process that dies while starting would leave the build waiting
+    forever, where a small payload lets the pool see the death and stop."""
+    with tempfile.NamedTemporaryFile(prefix="loa-workers-", suffix=".pickle", delete=False) as handle:
+        pickle.dump(shared, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_load_shared, initargs=(initializer, handle.name)
+        ) as pool:
+            try:
+                yield pool
+            except BrokenProcessPool as exc:
+                raise BuildError(WORKER_LOST) from exc
+    finally:
+        os.unlink(handle.name)
+
+
+def _load_shared(initializer: Callable[[Any], None], path: str) -> None:
+    with open(path, "rb") as handle:
+        initializer(pickle.load(handle))
 
 
 def _keep_shared(shared: object) -> None:
