@@ -49,6 +49,15 @@ def test_manifest_lists_every_product_with_a_matching_sha256(built_full: Path) -
     assert len(paths) == len(set(paths)), "two products share a path"
 
 
+def test_manifest_is_indented_with_each_product_on_a_line_of_its_own(built_full: Path) -> None:
+    """Readable and searchable line by line (`grep` a topic's products), whatever its size."""
+    text = (built_full / "manifest.json").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[1].startswith('  "loa_version": ') and lines[-1] == "}"
+    product_lines = [line for line in lines if line.startswith('    {"path": ')]
+    assert [json.loads(line.rstrip(",")) for line in product_lines] == manifest(built_full)["products"]
+
+
 def test_manifest_has_an_article_for_every_topic_and_audience(built_full: Path) -> None:
     campaign, _ = read_campaign(ROOTS / "full")
     articles = {

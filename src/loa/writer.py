@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from loa.errors import BuildError
 from loa.renderers.base import Artifact, StoredArtifact
@@ -67,9 +67,7 @@ def write_output(
                 made.add(parent)
             _place(artifact, target)
         with (staging / "manifest.json").open("w", encoding="utf-8") as handle:
-            # Streamed: a co-branded build's manifest lists hundreds of thousands of products.
-            json.dump(manifest, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+            dump_manifest(manifest, handle)
         if finish:
             finish(staging)
         if state:
@@ -78,6 +76,30 @@ def write_output(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def dump_manifest(manifest: dict[str, Any], handle: TextIO) -> None:
+    """Write the manifest as indented JSON, each product on a line of its own.
+
+    Streamed, product by product: a co-branded build's manifest lists hundreds of thousands. Each
+    line goes through json's C encoder; `json.dump` with an indent encodes in Python, twice as slow
+    (2 s of a 3,321-unit build, while both cores wait)."""
+    one_line = json.JSONEncoder(ensure_ascii=False).encode
+    handle.write("{")
+    for n, (key, value) in enumerate(manifest.items()):
+        handle.write(f"{',' if n else ''}\n  {one_line(key)}: ")
+        if key == "products" and value:
+            handle.write("[\n    ")
+            handle.writelines(_separated(map(one_line, value), ",\n    "))
+            handle.write("\n  ]")
+        else:
+            handle.write(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    handle.write("\n}\n")
+
+
+def _separated(items: Iterable[str], separator: str) -> Iterable[str]:
+    for n, item in enumerate(items):
+        yield f"{separator}{item}" if n else item
 
 
 class Staging:
