@@ -17,7 +17,6 @@ import csv
 import html
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -35,7 +34,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from loa.build import build, select_renderers
-from loa.fonts import font_dir, font_file
+from loa.fonts import font_file
 from loa.manifest import product_entry
 from loa.readers import read_campaign
 from loa.renderers.base import Renderer
@@ -43,8 +42,11 @@ from loa.renderers.bulletin import BulletinRenderer
 from loa.renderers.video import VideoRenderer
 from loa.speech.ffmpeg import ffmpeg_program
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 from portal_harness import DESKTOP, MOBILE, chromium_path, launch_chromium, serve
+
+from libreoffice import office_pdf
 
 WIDTH, GAP, CAPTION = 2400, 28, 64
 BACKGROUND, INK, MUTED = (236, 239, 243), (22, 30, 40), (84, 96, 110)
@@ -116,33 +118,10 @@ class Build:
 
     def office_pdf(self, document: Path) -> Path:
         """Return a DOCX or PPTX converted to PDF by LibreOffice, which is given the brand font."""
-        program = shutil.which("soffice") or shutil.which("libreoffice")
-        if program is None:
-            raise MissingTool(
-                "LibreOffice is missing: apt-get install libreoffice-impress libreoffice-writer"
-            )
-        fonts = self.work / "fonts.conf"
-        fonts.write_text(
-            '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-            f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{font_dir()}</dir>'
-            "</fontconfig>"
-        )
-        # One folder per document: the tre-6-10.docx of two topics would overwrite each other.
-        target = self.work / "office" / str(len(list(self.work.glob("office/*"))))
-        profile = f"-env:UserInstallation={(self.work / 'office-profile').as_uri()}"
-        command = [
-            program,
-            "--headless",
-            profile,
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(target),
-            str(document),
-        ]
-        env = os.environ | {"FONTCONFIG_FILE": str(fonts)}
-        subprocess.run(command, check=True, env=env, capture_output=True, timeout=600)
-        return target / f"{document.stem}.pdf"
+        try:
+            return office_pdf(document, self.work)
+        except FileNotFoundError as exc:
+            raise MissingTool(str(exc)) from None
 
     def page_tiles(self, pdf: Path, pages: range, caption: str, dpi: int = 60) -> list[Tile]:
         """Return tiles of a PDF's pages, captioned '<caption> · trang N' when there are several."""
