@@ -45,7 +45,7 @@ from PIL import Image
 from loa.errors import BuildError
 from loa.renderers.pngpatch import Box, Patch, PatchedPng
 from loa.renderers.qr import qr_matrix
-from loa.renderers.typst import compile_typst
+from loa.renderers.typst import compile_formats, compile_typst
 from loa.renderers.visuals.stamps import MIN_SHRINK, base_recipient, slots_of, split_address
 
 PX_PER_PT = 2
@@ -290,10 +290,11 @@ class _Layer:
 def card_base(data: str, root: Path) -> CardBase:
     """Return a topic's base card (compiled twice: PDF for the marks' places, PNG for the pixels)."""
     values = json.loads(data)
-    pdf = compile_typst("card.typ", values, root=root, preludes=("brand.typ",), pdf_tags=False)[0]
-    png = compile_typst(
-        "card.typ", values, root=root, format="png", ppi=72.0 * PX_PER_PT, preludes=("brand.typ",)
-    )[0]
+    pages = compile_formats(
+        "card.typ", values, root=root, formats=("pdf", "png"), ppi=72.0 * PX_PER_PT,
+        preludes=("brand.typ",), pdf_tags=False,
+    )  # fmt: skip
+    pdf, png = pages["pdf"][0], pages["png"][0]
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     marks = _marks(pdf, picture.size)
     text = tuple(m for name in TEXT_MARKS for m in marks if m.name == name)

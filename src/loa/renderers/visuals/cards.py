@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, portal_link, unit_of
-from loa.renderers.typst import TypstFormat, compile_typst
+from loa.renderers.typst import TypstFormat, compile_formats
 from loa.renderers.visuals.card_stamps import stamped_cards
 from loa.renderers.visuals.content import Variant, alt_text, base_data, children_bands, messages
 
@@ -171,19 +171,11 @@ class CardRenderer(Renderer):
         data = card_data(campaign, topic, variant, unit_of(campaign, job), size)
         alt = alt_text(f"{size.product} {size.width}×{size.height}", data, card_items(data))
         stem = pack_path(job, f"the/{topic.id}/{variant.slug}-{size.slug}")
+        pages = compile_formats(
+            "card.typ", data, root=campaign.root, formats=formats, ppi=PPI, preludes=("brand.typ",)
+        )
         return [
-            self.artifact(
-                topic,
-                variant,
-                size,
-                f"{stem}.{fmt}",
-                fmt,
-                compile_typst(
-                    "card.typ", data, root=campaign.root, format=fmt, ppi=PPI, preludes=("brand.typ",)
-                )[0],
-                alt,
-            )
-            for fmt in formats
+            self.artifact(topic, variant, size, f"{stem}.{fmt}", fmt, pages[fmt][0], alt) for fmt in formats
         ]
 
     def artifact(

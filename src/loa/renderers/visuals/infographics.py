@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, unit_of
-from loa.renderers.typst import TypstFormat, compile_typst
+from loa.renderers.typst import TypstFormat, compile_formats
 from loa.renderers.visuals.content import LABELS, Variant, alt_text, base_data, typographic
 
 PPI = 144.0
@@ -38,12 +38,13 @@ class InfographicRenderer(Renderer):
         alt = alt_text(f"Đồ họa thông tin {WIDTH}×{HEIGHT}", data, items)
         stem = pack_path(job, f"do-hoa/{topic.id}")
         formats: tuple[TypstFormat, ...] = ("png", "svg", "pdf")
+        pages = compile_formats(
+            "infographic.typ", data, root=campaign.root, formats=formats, ppi=PPI, preludes=("brand.typ",)
+        )
         return [
             Artifact(
                 path=f"{stem}.{fmt}",
-                data=compile_typst(
-                    "infographic.typ", data, root=campaign.root, format=fmt, ppi=PPI, preludes=("brand.typ",)
-                )[0],
+                data=pages[fmt][0],
                 kind=self.kind,
                 format=fmt,
                 media_type=MEDIA_TYPES[fmt],

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, portal_link, unit_of
-from loa.renderers.typst import compile_typst
+from loa.renderers.typst import TypstFormat, compile_formats
 from loa.renderers.visuals.content import Variant, alt_text, base_data, typographic
 from loa.renderers.visuals.stamps import QrPath, split_address, stamped_pages
 
@@ -110,13 +110,15 @@ class PosterRenderer(Renderer):
         data = poster_data(campaign, topic, unit_of(campaign, job), size)
         stem = pack_path(job, f"ap-phich/{topic.id}/{size.slug}")
         title = f"{topic.title} — {size.product}"
-        pdf = compile_typst("poster.typ", data, root=campaign.root, format="pdf", preludes=("brand.typ",))[0]
-        pdf_artifact = self.pdf_artifact(topic, size, f"{stem}.pdf", pdf)
+        # A unit's copy is for print: PDF only (the shared preview shows the layout).
+        formats: tuple[TypstFormat, ...] = ("pdf",) if job.unit else ("pdf", "png")
+        pages = compile_formats(
+            "poster.typ", data, root=campaign.root, formats=formats, ppi=PREVIEW_PPI, preludes=("brand.typ",)
+        )
+        pdf_artifact = self.pdf_artifact(topic, size, f"{stem}.pdf", pages["pdf"][0])
         if job.unit:
-            return [pdf_artifact]  # the shared preview shows the layout; rasterising per unit is waste
-        png = compile_typst(
-            "poster.typ", data, root=campaign.root, format="png", ppi=PREVIEW_PPI, preludes=("brand.typ",)
-        )[0]
+            return [pdf_artifact]
+        png = pages["png"][0]
         width, height = size.pixels()
         alt = alt_text(f"{size.product} (ảnh xem trước)", data, data["messages"])
         png_artifact = Artifact(
