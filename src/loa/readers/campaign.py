@@ -13,6 +13,7 @@ from loa.colour import BODY_MINIMUM, contrast
 from loa.errors import CampaignError, Diagnostic, Location
 from loa.readers.markdown import block_text, body_images, parse_body, split_front_matter
 from loa.readers.source import SourceProblem, YamlDocument, parse_yaml, read_text, validate
+from loa.readers.typography import typographic_values
 
 T = TypeVar("T", bound=BaseModel)
 WHITE = "#FFFFFF"  # text on brand.primary: headers, title slides, buttons
@@ -85,10 +86,12 @@ class _Reader:
 
     def _load_yaml(self, path: Path, text: str | None = None, offset: int = 0) -> YamlDocument | None:
         try:
-            return parse_yaml(read_text(path) if text is None else text, path, line_offset=offset)
+            doc = parse_yaml(read_text(path) if text is None else text, path, line_offset=offset)
         except SourceProblem as problem:
             self.diagnostics.append(problem.diagnostic)
             return None
+        doc.data = typographic_values(doc.data)  # “…” in every product, as in the Markdown
+        return doc
 
     def _validate(self, model: type[T], doc: YamlDocument) -> T | None:
         result, diagnostics = validate(model, doc)

@@ -13,7 +13,7 @@ from loa import model as m
 from loa.errors import Diagnostic, Location
 from loa.readers.source import SourceProblem
 
-_md = MarkdownIt("commonmark")
+_md = MarkdownIt("commonmark", {"typographer": True}).enable("smartquotes")  # “…”, ’: readers/typography.py
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:

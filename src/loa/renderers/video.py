@@ -19,7 +19,7 @@ from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import help_context
 from loa.renderers.typst import compile_typst
-from loa.renderers.visuals.content import Variant, base_data, first_sentence, lower_first, typographic
+from loa.renderers.visuals.content import Variant, base_data, first_sentence, lower_first
 from loa.speech import Speech, SpeechEngine, make_engine, normalize_for_speech, speech_choice
 from loa.speech.audio import Cue, Timeline, trim
 from loa.speech.ffmpeg import BITEXACT, ffmpeg_unavailable_reason, loudness_filter, run_ffmpeg
@@ -182,8 +182,8 @@ def video_sizes(environ: Mapping[str, str]) -> tuple[str, ...]:
 def script(campaign: m.Campaign, topic: m.Topic) -> list[Scene]:
     """Return the scenes of a topic's clip: opening, key messages, do and don't, closing with 111."""
     total = len(topic.key_messages)
-    opening = Scene("opening", (f"{campaign.title}.", f"{topic.title}."), {"title": typographic(topic.title)})
-    about = {"number": None, "text": typographic(topic.summary), "label": "Về chủ đề này"}
+    opening = Scene("opening", (f"{campaign.title}.", f"{topic.title}."), {"title": topic.title})
+    about = {"number": None, "text": topic.summary, "label": "Về chủ đề này"}
     summary = Scene("message", (topic.summary,), about, drop=1)
     messages = [
         Scene(
@@ -195,8 +195,8 @@ def script(campaign: m.Campaign, topic: m.Topic) -> list[Scene]:
 
 
 def on_screen(text: str) -> str:
-    """Return text for a frame: curly quotes, and a dash that never starts a line."""
-    return typographic(text).replace(" – ", "\u00a0– ")
+    """Return text for a frame: a dash that never starts a line (quotes are curly since reading)."""
+    return text.replace(" – ", "\u00a0– ")
 
 
 def tips(campaign: m.Campaign, topic: m.Topic) -> list[Scene]:
@@ -371,7 +371,7 @@ def make_clip(
         sound = pool.submit(master_audio, folder, music(campaign), timeline.seconds)
         (folder / "video.h264").write_bytes(encode_video(folder, shots(voiced)))
         sound.result()
-    mux(folder, timeline.seconds, typographic(topic.title))
+    mux(folder, timeline.seconds, topic.title)
     return Clip((folder / "clip.mp4").read_bytes(), pngs[0])
 
 

@@ -47,11 +47,11 @@ def children_bands(campaign: m.Campaign, topic: m.Topic) -> list[m.Audience]:
 def messages(topic: m.Topic, variant: Variant, limit: int) -> list[dict[str, str]]:
     """Return the card's tips: key messages for everyone, do/don't actions for a children's band."""
     if variant.audience is None or variant.audience.id not in topic.actions:
-        return [{"kind": "key", "text": typographic(t)} for t in topic.key_messages[:limit]]
+        return [{"kind": "key", "text": t} for t in topic.key_messages[:limit]]
     acts = topic.actions[variant.audience.id]
     dont = min(len(acts.dont), max(1, limit // 3))
-    do = [{"kind": "do", "text": typographic(t)} for t in acts.do[: limit - dont]]
-    return do + [{"kind": "dont", "text": typographic(t)} for t in acts.dont[:dont]]
+    do = [{"kind": "do", "text": t} for t in acts.do[: limit - dont]]
+    return do + [{"kind": "dont", "text": t} for t in acts.dont[:dont]]
 
 
 def first_sentence(text: str | None) -> str:
@@ -75,14 +75,6 @@ def help_strip(campaign: m.Campaign, unit: m.Unit | None) -> dict[str, Any] | No
         "others": [{"number": h.number, "name": h.name} for h in others],
         "contact": unit.contact if unit and unit.contact else None,
     }
-
-
-def typographic(text: str) -> str:
-    """Return text with straight double quotes turned into curly ones (“…”), when they pair up."""
-    parts = text.split('"')
-    if len(parts) % 2 == 0:
-        return text
-    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def lower_first(text: str) -> str:
@@ -117,7 +109,7 @@ def base_data(
         "help": help_strip(campaign, unit),
         "kicker": campaign.title,
         "tagline": campaign.tagline or campaign.title,
-        "title": typographic(topic.title),
+        "title": topic.title,
         "audience": f"{LABELS['for']} {lower_first(variant.audience.name)}" if variant.audience else None,
         "url": url,
         "url-text": url.split("://", 1)[-1],

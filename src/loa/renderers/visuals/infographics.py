@@ -8,7 +8,7 @@ from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, unit_of
 from loa.renderers.typst import TypstFormat, compile_formats
-from loa.renderers.visuals.content import LABELS, Variant, alt_text, base_data, typographic
+from loa.renderers.visuals.content import LABELS, Variant, alt_text, base_data
 
 PPI = 144.0
 WIDTH, HEIGHT = 1080, 1350
@@ -72,7 +72,7 @@ def infographic_data(campaign: m.Campaign, topic: m.Topic, unit: m.Unit | None) 
         ("check", LABELS["actions"], what_to_do(campaign, topic)),
     )
     sections = [
-        {"icon": icon, "label": label, "items": [typographic(i) for i in items[:MAX_ITEMS]]}
+        {"icon": icon, "label": label, "items": list(items[:MAX_ITEMS])}
         for icon, label, items in steps
         if items
     ]

@@ -9,7 +9,7 @@ from loa import model as m
 from loa.renderers.base import Artifact, Job, Renderer
 from loa.renderers.context import pack_path, portal_link, unit_of
 from loa.renderers.typst import TypstFormat, compile_formats
-from loa.renderers.visuals.content import Variant, alt_text, base_data, typographic
+from loa.renderers.visuals.content import Variant, alt_text, base_data
 from loa.renderers.visuals.stamps import QrPath, split_address, stamped_pages
 
 PREVIEW_PPI = 150.0
@@ -133,9 +133,9 @@ def poster_data(campaign: m.Campaign, topic: m.Topic, unit: m.Unit | None, size:
     data = base_data(campaign, topic, Variant(None), unit, qr=True)
     return data | {
         "page": size.page(),
-        "summary": typographic(topic.summary),
-        "messages": [typographic(t) for t in topic.key_messages[:MAX_MESSAGES]],
-        "signs": [typographic(t) for t in topic.warning_signs[:MAX_SIGNS]],
+        "summary": topic.summary,
+        "messages": list(topic.key_messages[:MAX_MESSAGES]),
+        "signs": list(topic.warning_signs[:MAX_SIGNS]),
     }
 
 
