@@ -15,6 +15,7 @@ from PIL import Image
 from loa.web.access.models import Membership, Role
 from loa.web.dispatches.flows import send_dispatch
 from loa.web.dispatches.models import Delivery, Dispatch
+from loa.web.publishing.flows import connect
 from loa.web.reports.models import ActivityKind, ActivityReport
 from loa.web.units.models import OrgUnit, SchoolLevel, UnitGroup, UnitKind
 
@@ -184,3 +185,26 @@ def sample_jpeg(*, size: tuple[int, int] = (640, 480), gps: bool = True) -> byte
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+DEMO_ZALO_TOKENS = ("zat-demo-0000000000", "zrt-demo-0000000000")
+
+
+def connect_zalo_oa(
+    unit: OrgUnit,
+    name: str = "Zalo OA Sở VHTTDL",
+    *,
+    tokens: tuple[str, str] = DEMO_ZALO_TOKENS,
+    second_approval: bool = True,
+    by: Any = None,
+) -> Any:
+    """Connect a Zalo Official Account to a unit, with the access and refresh tokens its consent gave."""
+    return connect(
+        unit=unit,
+        channel="zalo",
+        name=name,
+        target_id="4321",
+        tokens={"access_token": tokens[0], "refresh_token": tokens[1]},
+        second_approval=second_approval,
+        by=by,
+    )

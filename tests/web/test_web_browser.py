@@ -180,20 +180,13 @@ def test_a_leader_drills_down_from_the_province_to_a_commune(browser, demo) -> N
 def test_the_staff_pages_fit_a_320px_phone_before_the_web_fonts_arrive(browser, demo) -> None:
     """On a slow connection text first shows in the phone's own font: no page may scroll sideways,
     and no menu entry or button may be cut off at the screen's edge."""
+    from factories import connect_zalo_oa
+
     from loa.web.dispatches.models import Delivery, Dispatch
-    from loa.web.publishing.flows import connect
     from loa.web.reports.models import ActivityReport, EvidencePhoto
 
     dispatch = Dispatch.objects.get()
-    oa = connect(
-        unit=dispatch.issuer,
-        channel="zalo",
-        name="Zalo OA Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh",
-        target_id="4321",
-        tokens={"access_token": "zat-demo-0000000000", "refresh_token": "zrt-demo-0000000000"},
-        second_approval=True,
-        by=None,
-    )
+    oa = connect_zalo_oa(dispatch.issuer, "Zalo OA Sở Văn hóa, Thể thao và Du lịch tỉnh Tây Ninh")
     posted = ActivityReport.objects.get(unit__name__startswith="Cổng Thông tin")
     posted.links = (
         "https://www.facebook.com/SoVanHoaTheThaoVaDuLichTayNinh/posts/pfbid02AbCdEfGhIjKlMnOpQrStUvWxYz0123"

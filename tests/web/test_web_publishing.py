@@ -9,13 +9,14 @@ import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from factories import create_dispatch, create_user, sign_in
+from factories import connect_zalo_oa, create_dispatch, create_user, sign_in
 
 from fakes.graph import FakeGraph
 from fakes.server import Faults
@@ -90,6 +91,11 @@ def connect_facebook(world, graph: FakeGraph, *, second_approval: bool = False) 
         second_approval=second_approval,
         by=world["users"]["admin"],
     )
+
+
+def connect_zalo(world, zalo: FakeZalo, *, by: Any = None) -> ChannelAccount:
+    tokens = (zalo.access_token, zalo.refresh_token)
+    return connect_zalo_oa(world["tree"].issuer, tokens=tokens, second_approval=False, by=by)
 
 
 def first_topic(world, account: ChannelAccount) -> str:
@@ -255,15 +261,7 @@ def test_no_path_lets_a_file_outside_the_builds_manifest_into_a_post(world, grap
 
 
 def test_a_zalo_article_is_created_verified_and_its_rotated_tokens_stay_encrypted(world, zalo) -> None:
-    account = flows.connect(
-        unit=world["tree"].issuer,
-        channel="zalo",
-        name="Zalo OA Sở VHTTDL",
-        target_id="4321",
-        tokens={"access_token": zalo.access_token, "refresh_token": zalo.refresh_token},
-        second_approval=False,
-        by=world["users"]["admin"],
-    )
+    account = connect_zalo(world, zalo, by=world["users"]["admin"])
     zalo.expire_access()
     publication = flows.create(
         account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
@@ -283,15 +281,7 @@ def test_a_zalo_article_is_created_verified_and_its_rotated_tokens_stay_encrypte
 def test_a_zalo_broadcast_of_published_articles_goes_to_the_old_provinces_of_the_units_province(
     client, world, zalo
 ) -> None:
-    account = flows.connect(
-        unit=world["tree"].issuer,
-        channel="zalo",
-        name="Zalo OA Sở VHTTDL",
-        target_id="4321",
-        tokens={"access_token": zalo.access_token, "refresh_token": zalo.refresh_token},
-        second_approval=False,
-        by=None,
-    )
+    account = connect_zalo(world, zalo)
     article = flows.create(
         account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
     )
@@ -339,15 +329,7 @@ def test_rotating_the_token_key_re_encrypts_every_stored_token(
     old = Fernet.generate_key().decode()
     monkeypatch.setenv("LOA_TOKEN_KEY", old)
     connect_facebook(world, graph)
-    account = flows.connect(
-        unit=world["tree"].issuer,
-        channel="zalo",
-        name="Zalo OA",
-        target_id="4321",
-        tokens={"access_token": zalo.access_token, "refresh_token": zalo.refresh_token},
-        second_approval=False,
-        by=None,
-    )
+    account = connect_zalo(world, zalo)
     publication = flows.create(
         account, world["dispatch"], topic=first_topic(world, account), when=None, photos=[], by=None
     )

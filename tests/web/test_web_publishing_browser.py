@@ -69,19 +69,11 @@ def test_an_administrator_connects_a_page_previews_approves_and_sees_the_post_in
 
 
 def test_a_zalo_oas_plan_previews_each_article_with_its_cover(browser, demo) -> None:  # noqa: F811
-    from loa.web.publishing.flows import connect
+    from factories import connect_zalo_oa
+
     from loa.web.units.models import OrgUnit
 
-    issuer = OrgUnit.objects.get(name__startswith="Sở Văn hóa")
-    account = connect(
-        unit=issuer,
-        channel="zalo",
-        name="Zalo OA Sở VHTTDL",
-        target_id="4321",
-        tokens={"access_token": "zat-demo-0000000000", "refresh_token": "zrt-demo-0000000000"},
-        second_approval=True,
-        by=None,
-    )
+    account = connect_zalo_oa(OrgUnit.objects.get(name__startswith="Sở Văn hóa"))
     page = _sign_in(browser, demo, "quantri")
     page.goto(f"{demo}/dang-bai/tai-khoan/{account.pk}/ke-hoach/")
     page.select_option("#cv", index=1)
