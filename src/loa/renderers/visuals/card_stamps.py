@@ -288,7 +288,7 @@ class _Layer:
 
 @functools.lru_cache(maxsize=32)
 def card_base(data: str, root: Path) -> CardBase:
-    """Return a topic's base card (compiled twice: PDF for the marks' places, PNG for the pixels)."""
+    """Return a topic's base card, laid out once: its PDF for the marks' places, its PNG for the pixels."""
     values = json.loads(data)
     pages = compile_formats(
         "card.typ", values, root=root, formats=("pdf", "png"), ppi=72.0 * PX_PER_PT,
