@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import json
 import os
@@ -220,8 +218,9 @@ def _django(*args: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _serve_portal(root: Path, host: str, port: int) -> None:
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+    from loa.site.serve import portal_server  # http.server loads only to serve
+
+    with portal_server(root, host, port) as server:
         bound_host, bound_port = server.server_address[:2]
         address = f"http://{bound_host!s}:{bound_port}/"
         out_console.print(
@@ -415,33 +414,6 @@ def _version(
     if version:
         out_console.print(f"loa {__version__}")
         raise typer.Exit()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {  # noqa: RUF012 - overrides the base class's table
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".css": "text/css; charset=utf-8",
-        ".html": "text/html; charset=utf-8",
-        ".xml": "application/xml; charset=utf-8",
-        ".json": "application/json",
-        ".pf_meta": "application/octet-stream",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(str(self.directory)) / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:

@@ -3,15 +3,15 @@ the README screenshot script."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from loa.site.serve import portal_server
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,38 +33,10 @@ def chromium_path() -> str | None:
     return wanted if Path(wanted).is_file() else shutil.which("chromium")
 
 
-class _Server(ThreadingHTTPServer):
-    # Chromium opens many connections at once; the default backlog of 5 can refuse some under load.
-    request_queue_size = 64
-    daemon_threads = True
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serve the site's files without logging, and its 404 page for unknown paths."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Answer unknown paths with the portal's own 404 page, as a web server would."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve a built site on a free loopback port in a thread; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = _Server(("127.0.0.1", 0), handler)
+    server = portal_server(site, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, name="portal-server", daemon=True)
     thread.start()
     try:

@@ -8,9 +8,6 @@ import re
 import zipfile
 from typing import Any
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-
 # Children of these property elements must come in schema order, or Word calls the file damaged.
 _ORDER: dict[str, tuple[str, ...]] = {
     "tblPr": (
@@ -45,6 +42,9 @@ _ORDER: dict[str, tuple[str, ...]] = {
 
 def xml(fragment: str) -> Any:
     """Return an element parsed from WordprocessingML written with the w: prefix."""
+    from docx.oxml import parse_xml  # python-docx: not loaded by `fixed_zip`'s users
+    from docx.oxml.ns import nsdecls
+
     return parse_xml(re.sub(r"^<([\w:]+)", lambda tag: f"<{tag[1]} {nsdecls('w')}", fragment, count=1))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from num2words import num2words
-
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 SCALES = ("", "nghìn", "triệu", "tỷ")
 MONTHS = ("", "một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "mười một", "mười hai")
@@ -12,6 +10,8 @@ MONTHS = ("", "một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "ch�
 
 def _below_thousand(n: int) -> str:
     """Return 1..999 in words (num2words handles lẻ, mốt, lăm)."""
+    from num2words import num2words  # loads when speech is written, not with every renderer
+
     return str(num2words(n, lang="vi"))
 
 
