@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from results import machine, write_section  # noqa: E402
+from results import compile_loa, machine, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "campaigns" / "bao-ve-tre-em"
@@ -41,6 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = [10, 100] if args.quick else [10, 100, 1000, 3321]
     split_at = 100 if args.quick else 1000
+    compile_loa()
     work = Path(tempfile.mkdtemp(prefix="loa-cobrand-"))
     try:
         rows = [build(work, count, "posters + cards") for count in counts]

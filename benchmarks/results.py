@@ -20,6 +20,16 @@ def write_section(name: str, markdown: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def compile_loa() -> None:
+    """Compile Loa's modules to bytecode, as pip does when it installs a package: an editable install
+    run under PYTHONDONTWRITEBYTECODE would otherwise compile them from source in every command."""
+    import compileall
+
+    import loa
+
+    compileall.compile_dir(Path(loa.__file__).parent, quiet=1)
+
+
 def machine() -> str:
     """Return a one-line description of the machine the figures come from, with what it measured
     of its own speed just now: machines of one kind differ (and one machine from hour to hour), and

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import gc
 import itertools
 import multiprocessing
 import os
@@ -101,7 +102,7 @@ def run_jobs(
             yield index, render_one(renderers[job.renderer], campaign, job)
         return
     chunks = _chunks(jobs, workers)
-    with _spawned_pool(workers, _init_worker, campaign) as pool:
+    with _spawned_pool(workers, _init_worker, campaign) as pool, _without_cycle_collection():
         # as_completed lets go of each future once it is yielded: a finished batch's bytes are freed
         # as soon as the build has put them on disk, not kept until the last batch is done.
         for future in as_completed(
@@ -181,6 +182,21 @@ def _init_worker(campaign: m.Campaign) -> None:
     global _worker_campaign, _worker_renderers
     _worker_campaign = campaign
     _worker_renderers = {}
+    gc.freeze()  # the campaign (with thousands of units) lives as long as the process: not scanned again
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Leave the cycle collector off while a pool's results come in: they are artifacts and lists,
+    freed by their counts, and a co-branded build's hundreds of thousands made full collections scan
+    the growing heap again and again (a fifth of the collecting process's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _render_chunk(chunk: list[tuple[int, Job]], staging: Path | None) -> list[tuple[int, list[Artifact]]]:

@@ -59,7 +59,7 @@ def write_output(
                 raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
             # Paths as strings: a co-branded build places hundreds of thousands of files.
             target = os.path.normpath(os.path.join(root, artifact.path))
-            if artifact.file is not None and os.fspath(artifact.file) == target:
+            if artifact.file_name == target:
                 continue  # kept at its place by `keep_in`
             parent = os.path.dirname(target)
             if parent not in made:
@@ -119,7 +119,7 @@ class Staging:
 
     def keep(self, artifact: Artifact) -> Artifact:
         """Return the artifact with its bytes written to its place in this folder."""
-        return artifact if artifact.file is not None else keep_in(self.folder, artifact)
+        return artifact if artifact.file_name is not None else keep_in(self.folder, artifact)
 
     def __enter__(self) -> Staging:
         return self
@@ -153,7 +153,7 @@ def keep_written_in(folder: Path, artifact: Artifact, write: Writer) -> StoredAr
     `artifact.data` holds is not written). A file `write` leaves unfinished is removed."""
     if not _inside(artifact.path):
         raise BuildError(f"{artifact.path}: đường dẫn ra ngoài thư mục kết quả")
-    target = os.path.join(os.fspath(folder), artifact.path)
+    target = os.path.normpath(os.path.join(os.fspath(folder), artifact.path))
     try:
         handle = _open_new(target)
     except FileNotFoundError:

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -52,6 +53,11 @@ class Artifact:
         """A file that already holds the bytes (the writer links it instead of writing), if any."""
         return None
 
+    @property
+    def file_name(self) -> str | None:
+        """The name of `file`, if any, as a string (cheaper than the Path, for hundreds of thousands)."""
+        return None
+
     def with_input_hash(self, key: str) -> Artifact:
         """Return this artifact marked with the input hash of the job that made it."""
         return dataclasses.replace(self, input_hash=key)
@@ -64,22 +70,23 @@ class StoredArtifact(Artifact):
     of units are gigabytes. Its digest and size are known without reading it.
     """
 
-    _file: Path
+    _file: str
     _sha256: str
     _size: int
 
-    def __init__(self, artifact: Artifact | dict[str, Any], file: Path, sha256: str, size: int) -> None:
+    def __init__(self, artifact: Artifact | dict[str, Any], file: Path | str, sha256: str, size: int) -> None:
         fields = artifact if isinstance(artifact, dict) else vars(artifact)
         for name in Artifact.__dataclass_fields__:
             if name != "data":
                 object.__setattr__(self, name, fields.get(name, _DEFAULTS.get(name)))
-        object.__setattr__(self, "_file", file)
+        object.__setattr__(self, "_file", os.fspath(file))
         object.__setattr__(self, "_sha256", sha256)
         object.__setattr__(self, "_size", size)
 
     @property
     def data(self) -> bytes:
-        data = self._file.read_bytes()
+        with open(self._file, "rb") as handle:
+            data = handle.read()
         if len(data) != self._size:
             raise OSError(f"{self._file}: {len(data)} bytes where {self._size} were written")
         return data
@@ -94,6 +101,10 @@ class StoredArtifact(Artifact):
 
     @property
     def file(self) -> Path | None:
+        return Path(self._file)
+
+    @property
+    def file_name(self) -> str | None:
         return self._file
 
     def with_input_hash(self, key: str) -> Artifact:
@@ -111,7 +122,8 @@ class StoredArtifact(Artifact):
 
 class SharedArtifact(StoredArtifact):
     """A stored artifact that pickles as its file's name, not its bytes: a local build's worker
-    processes write what they render into the build's staging folder and hand back only this."""
+    processes write what they render into the build's staging folder and hand back only this (the
+    name as a string: a co-branded build hands back hundreds of thousands)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         values = {name: getattr(self, name) for name in Artifact.__dataclass_fields__ if name != "data"}
