@@ -115,6 +115,23 @@ def test_build_with_nothing_changed_leaves_the_output_alone(previous_full: Path)
     assert article.stat().st_mtime_ns == before, "not even rewritten"
 
 
+def test_a_build_with_nothing_to_write_loads_no_office_or_speech_library(previous_full: Path) -> None:
+    """Every build plans with every chosen renderer; python-docx, python-pptx, num2words and the
+    web server load only to write a document, a deck, speech or to serve (a third of a no-op's time)."""
+    heavy = ("docx", "pptx", "num2words", "http.server")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from loa import cli\n"
+        "from loa.build import build\n"
+        f"result = build(Path({str(ROOTS / 'full')!r}), out=Path({str(previous_full)!r}),"
+        f" formats={quick_formats()!r})\n"
+        f"print(result.unchanged, [name for name in {heavy!r} if name in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "[]"], done.stdout + done.stderr
+
+
 def test_a_damaged_output_file_is_noticed_and_rebuilt(previous_full: Path) -> None:
     article = previous_full / "bai-viet" / CHANGED_TOPIC / "tre-11-15.html"
     good = article.read_bytes()
