@@ -70,9 +70,11 @@ class YamlDocument:
 
 def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
     """Parse YAML text, keeping line numbers; raise SourceProblem on broken YAML."""
+    # Parsed once: the nodes give the lines, the safe loader (the C one when present) builds the data.
+    loader = _LOADER(text)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)  # a safe loader (the C one when present)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -87,6 +89,8 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
                 code="yaml",
             )
         ) from None
+    finally:
+        loader.dispose()
     doc = YamlDocument(path, data, line_offset=line_offset)
     if node is not None:
         _record_lines(node, (), doc.lines)
