@@ -15,10 +15,18 @@ contact line sit on the same pixels of every topic's card, so its other cards re
 Every row is filtered with PNG's "Up" filter (the difference from the row above): it depends on the
 row above only, so a patch's rows are filtered from the patch and the base row above it, and the row
 just below a patch is part of the patch (its filter sees the patched row).
+
+Given a palette (`palette_of`), a picture whose colours it holds closely (every pixel within
+PALETTE_TOLERANCE) is written as an indexed PNG instead: a byte a pixel, rows unfiltered (PNG's advice
+for palettes, and smaller here), a third of the bytes to compress, check and write, and a card about a
+third of the size. A colour maps to its palette entry the same way in the base and in every patch, so a
+patch's pixels that keep the base's colour keep its index. A patch with a colour the palette is too
+far from is refused (`OffPalette`): its copy is for the caller to make another way.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import operator
@@ -34,11 +42,23 @@ from zlib_ng import zlib_ng
 from loa.errors import BuildError
 
 _UP = b"\x02"
+_NONE = b"\x00"
 _FINAL_EMPTY_BLOCK = b"\x03\x00"
 """An empty final DEFLATE block with fixed codes: ends a stream of full-flushed pieces."""
 _ZLIB_HEADER = b"\x78\x01"
 _ADLER_BASE = 65521
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+PALETTE_TOLERANCE = 12
+"""How far, out of 255 in any channel, a pixel may be from its palette colour: an anti-aliased edge's
+shade moved this little cannot be seen; a flat area's colour is one of the palette's own."""
+_RESERVED = (0, 0, 0, 255, 255, 255)
+"""Black and white, always in a palette: a QR code's modules and its block."""
+
+
+class OffPalette(BuildError):
+    """A patch has a colour the palette is too far from: its copy cannot be written indexed."""
 
 
 @dataclass(frozen=True)
@@ -87,10 +107,13 @@ class PatchedPng:
     Boxes must not overlap and must lie inside the picture. A copy's patch for a box is the box's
     pixels (an RGB image of the box's size), or a `Patch` that draws them only when its key has
     not been seen over this box before; boxes without a patch keep the base. Only the compressed
-    pieces and the boxes' pixels are kept, not the picture.
+    pieces and the boxes' pixels are kept, not the picture. With a `palette` (`palette_of`) that
+    holds the base's colours, copies are written indexed (`indexed`).
     """
 
-    def __init__(self, base: Image.Image, boxes: Sequence[Box], *, level: int = 9) -> None:
+    def __init__(
+        self, base: Image.Image, boxes: Sequence[Box], *, level: int = 9, palette: Image.Image | None = None
+    ) -> None:
         if base.mode != "RGB":
             base = base.convert("RGB")
         self.width, self.height = base.size
@@ -98,28 +121,38 @@ class PatchedPng:
         for box in self.boxes:
             if not (0 <= box.left < box.right <= self.width and 0 <= box.top < box.bottom <= self.height):
                 raise BuildError(f"pngpatch: {box} is outside the {self.width}×{self.height} picture")
-        # A patch's rows include the row below it (its Up filter sees the patched row).
-        self._rows = [(box, box.top, min(box.bottom + 1, self.height)) for box in self.boxes]
+        indexed = _indexed(base, palette) if palette is not None else None
+        self._palette = palette if indexed is not None else None
+        self.indexed = self._palette is not None
+        """Whether copies are written with the palette (the base's colours are close enough to it)."""
+        # A patch's rows include the row below it when rows are Up-filtered (its filter sees the
+        # patched row); unfiltered rows depend on nothing but themselves.
+        below = 0 if self.indexed else 1
+        self._rows = [(box, box.top, min(box.bottom + below, self.height)) for box in self.boxes]
         self._check_overlap()
         # Only the boxes' pixels are kept (with the row above each: its rows' filter sees it).
         self._regions = [
             base.crop((box.left, max(top - 1, 0), box.right, bottom)) for box, top, bottom in self._rows
         ]
-        stride = self.width * 3
+        depth = 1 if self.indexed else 3
+        stride = self.width * depth
         length = self.height * (stride + 1)
         # The cuts in the filtered stream (offsets in bytes, each row led by its filter byte).
         cuts: list[tuple[int, int, int, int]] = []  # (start, end, index of the box, row in the box)
         tails: list[list[int]] = []
         for index, (box, top, bottom) in enumerate(self._rows):
-            starts = [row * (stride + 1) + 1 + box.left * 3 for row in range(top, bottom)]
-            width = (box.right - box.left) * 3
+            starts = [row * (stride + 1) + 1 + box.left * depth for row in range(top, bottom)]
+            width = (box.right - box.left) * depth
             cuts += [(start, start + width, index, row) for row, start in enumerate(starts)]
             tails.append([length - start - width for start in starts])
         cuts.sort()
-        filtered = _up_filtered(base, 0, self.height).tobytes()
+        if indexed is not None:
+            filtered, kind = indexed.tobytes(), _NONE
+        else:
+            filtered, kind = _up_filtered(base, 0, self.height).tobytes(), _UP
         raw = bytearray()
         for row in range(self.height):
-            raw += _UP
+            raw += kind
             raw += filtered[row * stride : (row + 1) * stride]
         # zlib-ng: at level 9, a quarter faster than zlib and a few percent smaller on cards.
         compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, -15)
@@ -132,6 +165,7 @@ class PatchedPng:
             sum_a += part_a
             sum_b += part_b
             position = end
+        self._length = length
         self._gaps = [_ZLIB_HEADER, *gaps]
         self._gap_sums = (sum_a, sum_b)
         # Where each box's rows go among the gaps: the stream is gap, row, gap, row, ..., gap.
@@ -144,11 +178,17 @@ class PatchedPng:
         order += [first_row[-1], first_row[-1] + 1]  # the final block and the checksum
         self._order = operator.itemgetter(*order)
         self._tails = tails
+        # A box's kept rows are its pixels' under this palette (or none): part of their key.
+        colours = bytes(self._palette.getpalette() or ()) if self._palette is not None else b""
         self._box_keys = [
-            (self.width, self.height, box, hashlib.blake2b(region.tobytes(), digest_size=16).digest())
+            (self.width, self.height, box, _digest(region.tobytes() + colours))
             for (box, _, _), region in zip(self._rows, self._regions, strict=True)
         ]
-        self._header = _chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0))
+        if self._palette is not None:
+            header = struct.pack(">IIBBBBB", self.width, self.height, 8, 3, 0, 0, 0)
+            self._header = _chunk(b"IHDR", header) + _chunk(b"PLTE", colours)
+        else:
+            self._header = _chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0))
         self._end = _chunk(b"IEND", b"")
 
     def _check_overlap(self) -> None:
@@ -169,7 +209,8 @@ class PatchedPng:
         raise BuildError(f"pngpatch: {box} is not one of the picture's boxes")
 
     def png(self, patches: Mapping[Box, Image.Image | Patch]) -> bytes:
-        """Return the PNG of the base with these boxes' pixels replaced."""
+        """Return the PNG of the base with these boxes' pixels replaced. Raises `OffPalette` when a
+        patch's colours are too far from the palette of an indexed picture."""
         for box in patches:
             self._index(box)
         pool = list(self._gaps)
@@ -179,8 +220,7 @@ class PatchedPng:
             pool += rows.pieces
             sum_a += rows.sum_a
             sum_b += rows.sum_b
-        length = self.height * (self.width * 3 + 1)
-        adler = ((length + sum_b) % _ADLER_BASE) << 16 | (1 + sum_a) % _ADLER_BASE
+        adler = ((self._length + sum_b) % _ADLER_BASE) << 16 | (1 + sum_a) % _ADLER_BASE
         pool += (_FINAL_EMPTY_BLOCK, struct.pack(">I", adler))
         stream = self._order(pool)
         # One join for the whole file: the stream is not put together first, then copied into its
@@ -215,20 +255,30 @@ class PatchedPng:
     def _compress_box(self, index: int, patch: Image.Image | None) -> _BoxRows:
         box, top, _ = self._rows[index]
         region = self._regions[index]
+        shift = 1 if top > 0 else 0
         if patch is not None:
             if patch.size != (box.right - box.left, box.bottom - box.top):
                 raise BuildError(f"pngpatch: a patch of {patch.size} for {box}")
             region = region.copy()
-            region.paste(patch.convert("RGB"), (0, 1 if top > 0 else 0))
+            region.paste(patch.convert("RGB"), (0, shift))
+        if self._palette is not None:
+            pixels = region.crop((0, shift, region.width, region.height))
+            indexed = _indexed(pixels, self._palette)
+            if indexed is None:
+                raise OffPalette(f"pngpatch: a patch for {box} has colours the palette does not hold")
+            data, stride = indexed.tobytes(), box.right - box.left
+            rows = [data[i * stride : (i + 1) * stride] for i in range(pixels.height)]
+        else:
+            rows = _region_rows(region, first_is_base=top > 0)
         # A small hash table: each row's full flush clears it.
         compressor = zlib_ng.compressobj(ROW_LEVEL, zlib_ng.DEFLATED, -15, 2)
         pieces = []
         sum_a = sum_b = 0
         # A row the same as the one above (most of a QR code's, the blank ones around a line of
         # text) filters to zeros: one piece for all of them, and nothing to add to the checksum.
-        zeros = bytes((box.right - box.left) * 3)
+        zeros = bytes(len(rows[0]))
         zeros_piece = _ROWS.piece(zeros, compressor)
-        for row, tail in zip(_region_rows(region, first_is_base=top > 0), self._tails[index], strict=True):
+        for row, tail in zip(rows, self._tails[index], strict=True):
             if row == zeros:
                 pieces.append(zeros_piece)
                 continue
@@ -237,6 +287,53 @@ class PatchedPng:
             sum_a += part_a
             sum_b += part_b
         return _BoxRows(tuple(pieces), sum_a, sum_b)
+
+
+def palette_of(picture: Image.Image) -> Image.Image:
+    """Return a palette for pictures like this one (a 1×1 image holding it): black and white, the
+    colours that cover most of it, then, one by one, whichever of its colours is farthest from the
+    palette so far (anti-aliased edges of a text colour the big areas do not use). Drawings in a few
+    colours fit one closely; a photograph does not, and stays RGB (`PatchedPng`)."""
+    picture = picture.convert("RGB")
+    count = 256 - len(_RESERVED) // 3
+    covering = count * 3 // 4
+    quantized = picture.quantize(covering, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+    flat = list(quantized.getpalette() or ())[: 3 * covering]
+    chosen = [_RESERVED[:3], _RESERVED[3:]] + [tuple(flat[i : i + 3]) for i in range(0, len(flat), 3)]
+    # An RGB picture's colours are (r, g, b) tuples.
+    distinct = [c for _, c in picture.getcolors(picture.width * picture.height) or () if isinstance(c, tuple)]
+    far = [min(_distance(colour, known) for known in chosen) for colour in distinct]
+    while len(chosen) < 256 and far and max(far) > 0:
+        new = distinct[far.index(max(far))]
+        chosen.append(new)
+        far = [min(gap, _distance(colour, new)) for gap, colour in zip(far, distinct, strict=True)]
+    chosen += chosen[:1] * (256 - len(chosen))
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([channel for colour in chosen for channel in colour])
+    return palette
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _distance(one: tuple[int, ...], other: tuple[int, ...]) -> int:
+    """Return how far apart two colours are in their farthest channel (as PALETTE_TOLERANCE counts)."""
+    return max(abs(one[0] - other[0]), abs(one[1] - other[1]), abs(one[2] - other[2]))
+
+
+def _indexed(picture: Image.Image, palette: Image.Image) -> Image.Image | None:
+    """Return an RGB picture mapped to a palette (each colour to its nearest entry, the same way
+    wherever it is), or None when a pixel would move more than PALETTE_TOLERANCE."""
+    indexed = picture.quantize(palette=palette, dither=Image.Dither.NONE)
+    moved = ImageChops.difference(indexed.convert("RGB"), picture).point(_too_far(PALETTE_TOLERANCE))
+    return indexed if moved.getbbox() is None else None
+
+
+@functools.cache
+def _too_far(tolerance: int) -> list[int]:
+    """Return a table for `Image.point` that marks a channel's difference beyond the tolerance."""
+    return [0 if value <= tolerance else 255 for value in range(256)] * 3
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,12 @@ and per batch of units:
    whole-pixel modules (crisp, as a scanner likes it); pngpatch writes the PNG from the pieces. A
    name's and a contact line's boxes are compressed once for every topic's card (`pngpatch.Patch`).
 
+A unit's cards are indexed PNGs: a palette of 256 colours, taken from one topic's base card of that
+size (the campaign's first topic: the same for every batch and process), holds a card's few brand
+colours and their anti-aliased edges within a shade (pngpatch.PALETTE_TOLERANCE). That is a third of
+the bytes per card, for thousands of units × every topic. A topic whose base the palette does not
+hold (a photograph, say) stays RGB; a unit whose marks it does not hold is laid out alone.
+
 A unit with its own logo, or whose name or contact line would shrink below MIN_SHRINK, changes the
 layout; it is left to the caller to lay out alone (`CardStamps.alone`).
 """
@@ -43,7 +49,7 @@ from typing import Any
 from PIL import Image
 
 from loa.errors import BuildError
-from loa.renderers.pngpatch import Box, Patch, PatchedPng
+from loa.renderers.pngpatch import Box, OffPalette, Patch, PatchedPng, palette_of
 from loa.renderers.qr import qr_matrix
 from loa.renderers.typst import compile_formats, compile_typst
 from loa.renderers.visuals.stamps import MIN_SHRINK, base_recipient, slots_of, split_address
@@ -103,19 +109,24 @@ def stamped_cards(
     *,
     root: Path,
     longest_url: str,
+    palette_from: dict[str, Any] | None = None,
 ) -> CardStamps:
     """Return one card PNG per recipient: card.typ with `data` (no unit) and each recipient's marks.
 
     Each recipient is brand.typ's `who` (unit name, logo None, contact, url-text); `links` are the
     addresses their QR codes carry. All
     recipients must agree on having a contact line. The base keeps room for `longest_url`: given the
-    same for every batch, batches share one base.
+    same for every batch, batches share one base. `palette_from` is the data of the card whose base
+    gives the palette (without it, RGB): the same for every topic, so a name drawn on one topic's card
+    is written the same on every other's.
     """
     if not recipients:
         return CardStamps([], [])
     placeholder = base_recipient(recipients, longest_url)
     base = card_base(
-        json.dumps(data | {"recipients": [placeholder]}, ensure_ascii=False, sort_keys=True), root
+        _key(data | {"recipients": [placeholder]}),
+        _key(palette_from | {"recipients": [_sample(placeholder)]}) if palette_from is not None else None,
+        root,
     )
     layers = _Layers(base, data, root)
     layers.render(recipients)
@@ -129,8 +140,30 @@ def stamped_cards(
             continue
         if base.qr is not None:
             patches[base.qr.box] = qr_picture(link, base.qr.box)
-        pngs.append(base.picture.png(patches))
+        try:
+            pngs.append(base.picture.png(patches))
+        except OffPalette:
+            pngs.append(None)
+            alone.append(index)
     return CardStamps(pngs, alone)
+
+
+def _key(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+SAMPLE_NAME = "Ủy ban nhân dân xã Quý Phú"
+SAMPLE_CONTACT = "Liên hệ: Ỷ Gấp, 0276 3822 111"
+
+
+def _sample(placeholder: dict[str, Any]) -> dict[str, Any]:
+    """Return a base's recipient with its marks drawn (sample text): the card a palette is taken from
+    holds the marks' colours over their places, their edges' shades too."""
+    return placeholder | {
+        "unit": {"name": SAMPLE_NAME, "logo": None},
+        "contact": SAMPLE_CONTACT if placeholder["contact"] is not None else None,
+        "slot": False,
+    }
 
 
 LayerKey = tuple[str | float, ...]
@@ -287,22 +320,34 @@ class _Layer:
 
 
 @functools.lru_cache(maxsize=32)
-def card_base(data: str, root: Path) -> CardBase:
-    """Return a topic's base card, laid out once: its PDF for the marks' places, its PNG for the pixels."""
-    values = json.loads(data)
-    pages = compile_formats(
-        "card.typ", values, root=root, formats=("pdf", "png"), ppi=72.0 * PX_PER_PT,
-        preludes=("brand.typ",), pdf_tags=False,
-    )  # fmt: skip
-    pdf, png = pages["pdf"][0], pages["png"][0]
-    picture = Image.open(io.BytesIO(png)).convert("RGB")
+def card_base(data: str, palette_from: str | None, root: Path) -> CardBase:
+    """Return a topic's base card, laid out once: its PDF for the marks' places, its PNG for the
+    pixels, with the palette of the card `palette_from` (None: RGB)."""
+    pdf, picture = _drawn(data, root)
     marks = _marks(pdf, picture.size)
     text = tuple(m for name in TEXT_MARKS for m in marks if m.name == name)
     qr = next((m for m in marks if m.name == "qr"), None)
     if not any(m.name == "unit-name" for m in text):
         raise BuildError("card stamps: the base records no place for the unit's name")
     boxes = [m.box for m in text] + ([qr.box] if qr else [])
-    return CardBase(PatchedPng(picture, boxes), text, qr)
+    palette = _palette(palette_from, root) if palette_from is not None else None
+    return CardBase(PatchedPng(picture, boxes, palette=palette), text, qr)
+
+
+@functools.lru_cache(maxsize=8)
+def _palette(data: str, root: Path) -> Image.Image:
+    """Return the palette of a card's picture (`pngpatch.palette_of`)."""
+    return palette_of(_drawn(data, root)[1])
+
+
+def _drawn(data: str, root: Path) -> tuple[bytes, Image.Image]:
+    """Return a base card drawn: its PDF and its picture (RGB)."""
+    pages = compile_formats(
+        "card.typ", json.loads(data), root=root, formats=("pdf", "png"), ppi=72.0 * PX_PER_PT,
+        preludes=("brand.typ",), pdf_tags=False,
+    )  # fmt: skip
+    with Image.open(io.BytesIO(pages["png"][0])) as png:
+        return pages["pdf"][0], png.convert("RGB")
 
 
 def _marks(pdf: bytes, pixels: tuple[int, int]) -> list[Mark]:

@@ -136,6 +136,7 @@ class CardRenderer(Renderer):
         variant = Variant(None)
         for size in UNIT_SIZES:
             data = card_data(campaign, topic, variant, None, size)
+            palette_from = card_data(campaign, campaign.topics[0], variant, None, size)
             items = card_items(data)
             for group in ([u for u in stamped if u.contact], [u for u in stamped if not u.contact]):
                 links = [portal_link(campaign, topic, u) for u in group]
@@ -144,7 +145,10 @@ class CardRenderer(Renderer):
                      "url-text": _address(link)}
                     for u, link in zip(group, links, strict=True)
                 ]  # fmt: skip
-                result = stamped_cards(data, recipients, links, root=campaign.root, longest_url=longest)
+                result = stamped_cards(
+                    data, recipients, links, root=campaign.root, longest_url=longest,
+                    palette_from=palette_from,
+                )  # fmt: skip
                 alone |= {group[i].code for i in result.alone}
                 for unit, link, png in zip(group, links, result.pngs, strict=True):
                     if png is None:
