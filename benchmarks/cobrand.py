@@ -27,6 +27,10 @@ from results import compile_loa, machine, write_section  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "campaigns" / "bao-ve-tre-em"
 LOA = Path(sys.executable).parent / "loa"
+SETTLE = 40.0
+"""Seconds between deleting a run's output and starting the next run (see `build`)."""
+_deleted = [-SETTLE]
+"""When the last run's output was deleted (time.monotonic())."""
 KINDS = {
     "posters": ("posters",),
     "cards": ("cards",),
@@ -66,9 +70,12 @@ def build(work: Path, count: int, kind: str) -> dict[str, object]:
     """Time one cold `loa build --units` of the chosen formats: wall, CPU of the process tree, peak RSS."""
     out = work / "out"
     # Each run starts with the disk settled: the previous run's gigabytes written out, not still
-    # being flushed (or freed) while this one runs.
+    # being flushed (or freed) while this one runs; and the previous run's files deleted long
+    # enough ago. ext4 does not reuse an inode freed in the last 30 s while its block is cached, so
+    # creating files right after deleting tens of thousands searches on and on: 28,000 files took
+    # 10.6 s of system time just after a delete here, 2.0 s twenty seconds later and 1.2 s forty.
     os.sync()
-    time.sleep(2)
+    time.sleep(max(2.0, SETTLE - (time.monotonic() - _deleted[0])))
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -83,6 +90,7 @@ def build(work: Path, count: int, kind: str) -> dict[str, object]:
     packs = out / "don-vi"
     sizes = [p.stat().st_size for p in packs.rglob("*") if p.is_file() and p.parent != packs]
     shutil.rmtree(out, ignore_errors=True)
+    _deleted[0] = time.monotonic()
     return {
         "kind": kind, "units": count, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
         "sys": usage.ru_stime, "rss": usage.ru_maxrss // 1024, "files": len(sizes),
@@ -119,9 +127,10 @@ def report(rows: list[dict[str, object]], alone: dict[str, float]) -> str:
         "## Co-branded packs",
         "",
         f"`.venv/bin/python benchmarks/cobrand.py` — {machine()}; `loa build --units` of the bundled campaign",
-        "(14 topics) for generated communes, cold (the disk synced before each run), one run each. A unit's",
-        "pack: A4 and A3 posters (PDF) and the Facebook feed card and Zalo cover (PNG) of every topic — 56",
-        "files. CPU is the whole process",
+        "(14 topics) for generated communes, cold (the disk synced before each run, the previous run's output",
+        f"deleted {SETTLE:.0f} s before it: see `build`), one run each. A unit's",
+        "pack: A4 and A3 posters (PDF) and the Facebook feed card and Zalo cover (PNG, indexed) of every",
+        "topic — 56 files. CPU is the whole process",
         "tree's (user + system); *laid out alone* is each unit's copy made on its own, in one process, for a",
         "sample of units: the CPU a unit costs without the shared work. The last row adds each unit's press",
         "kit (a ZIP of its pack, with a README and a manifest), as `loa build --units` makes by default.",
