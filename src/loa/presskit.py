@@ -41,7 +41,7 @@ def compose_press_kits(
     """Yield a kit per audience, plus one per recipient unit; a kit whose contents are unchanged
     since the previous build (same README, same files by SHA-256) is reused, not zipped again.
 
-    One at a time: a unit's kit holds its whole pack (~7 MB of posters and cards), and a province
+    One at a time: a unit's kit holds its whole pack (~5 MB of posters and cards), and a province
     has thousands of units, so each kit should be put on disk before the next is made. Given a
     staging folder and several workers, units' kits are zipped in that many processes, which write
     each kit at its place there (`loa.writer.keep_written_in`) and hand back only its file's name."""
