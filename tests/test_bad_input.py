@@ -21,10 +21,12 @@ def campaign(copy_root: Callable[[str], Path]) -> Path:
     return copy_root("minimal")
 
 
-def build_is_refused(loa: LoaCommand, campaign: Path, out: Path, *expected: str) -> Run:
+def build_is_refused(
+    loa: LoaCommand, campaign: Path, out: Path, *expected: str, args: tuple[str | Path, ...] = ()
+) -> Run:
     """Build a broken campaign over a good previous output and check it was refused cleanly."""
     before = tree_digest(out)
-    run = loa("build", campaign, "--out", out)
+    run = loa("build", campaign, "--out", out, *args)
     assert run.returncode == 1, run
     for text in expected:
         assert text in run.stderr, f"expected {text!r} in the message\n{run}"
@@ -249,3 +251,83 @@ def test_build_refuses_to_replace_a_folder_it_did_not_create(
     assert "--out" in run.stderr
     assert "Traceback" not in run.output
     assert tree_digest(mine) == before
+
+
+# --- the recipient units' CSV (--units) ----------------------------------------------------------
+
+
+def units_csv(campaign: Path, text: str | bytes) -> tuple[str, Path]:
+    """Write a units CSV beside the campaign; return the build's arguments to read it."""
+    path = campaign.parent / "don-vi.csv"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return "--units", path
+
+
+def test_a_units_code_given_twice_names_both_lines(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    args = units_csv(
+        campaign, "code,name\n27001,UBND xã An Tịnh\n27002,UBND xã Phước Chỉ\n27001,UBND xã Trảng\n"
+    )
+    build_is_refused(
+        loa, campaign, previous_output, "don-vi.csv:4: code: mã '27001' trùng với dòng 2", args=args
+    )
+
+
+def test_a_units_csv_without_a_name_column_says_which_columns_it_needs(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    args = units_csv(campaign, "code,don vi\n27001,UBND xã An Tịnh\n")
+    build_is_refused(
+        loa, campaign, previous_output, "don-vi.csv:1: name: thiếu cột bắt buộc", "name (tên)", args=args
+    )
+
+
+def test_two_columns_for_one_field_are_refused(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    args = units_csv(campaign, "code,name,Tên đơn vị\n27001,UBND xã An Tịnh,Xã An Tịnh\n")
+    build_is_refused(
+        loa, campaign, previous_output, "don-vi.csv:1: name: các cột 'name', 'Tên đơn vị'", args=args
+    )
+
+
+def test_a_units_missing_logo_and_unknown_audience_are_named_on_their_lines(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    args = units_csv(
+        campaign,
+        "code,name,logo,audience\n"
+        "27001,UBND xã An Tịnh,assets/khong-co.png,\n27002,Trường TH Kim Đồng,,hoc-sinh\n",
+    )
+    build_is_refused(
+        loa, campaign, previous_output,
+        "don-vi.csv:2: logo: không thấy tệp 'assets/khong-co.png'",
+        "don-vi.csv:3: audience: không có đối tượng 'hoc-sinh'",
+        args=args,
+    )  # fmt: skip
+
+
+def test_a_units_csv_not_in_utf8_is_named_with_a_conversion_command(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    args = units_csv(campaign, cp1258("code,name\n27001,UBND xã An Tịnh\n"))
+    build_is_refused(loa, campaign, previous_output, "don-vi.csv:2:", "UTF-8", "iconv -f CP1258", args=args)
+
+
+def test_an_excel_export_is_read_and_a_misspelt_column_is_named_not_lost(
+    loa: LoaCommand, campaign: Path, tmp_path: Path
+) -> None:
+    """Excel in Vietnam writes semicolons and a BOM; people name columns in Vietnamese, with spaces
+    or underscores, and add their own (STT). A column Loa does not read is named, with the one it
+    may have meant: a misspelt contact column would otherwise leave every pack without its line."""
+    args = units_csv(
+        campaign,
+        "\ufeffSTT;Mã đơn vị;Tên_đơn_vị;contcat\n1;27001;UBND xã An Tịnh;Liên hệ: 0276 3822 111\n",
+    )
+    run = loa("build", campaign, "--out", tmp_path / "out", "--formats", "posters", *args)
+    assert run.returncode == 0, run
+    assert (tmp_path / "out" / "don-vi" / "27001").is_dir()
+    assert "don-vi.csv:1: contcat: cột này không được đọc — bỏ qua — có phải 'contact'?" in run.output, run
+    assert "don-vi.csv:1: STT: cột này không được đọc" in run.output, run
+    assert "Mã đơn vị" not in run.output and "Tên_đơn_vị" not in run.output, "both read"

@@ -96,7 +96,9 @@ def build(
     campaign, warnings = check(source, strict=strict, today=today)
     check_output_folder(out)
     if units:
-        campaign = with_units(campaign, units)
+        found, unread = read_units(units, campaign.root, {a.id for a in campaign.audiences})
+        campaign = campaign.model_copy(update={"units": found})
+        warnings = [*warnings, *unread]
     renderers, skipped = _usable(select_renderers(formats), explicit=bool(formats), source=source)
     warnings = [*warnings, *skipped]
     jobs = [job for r in renderers for job in plan_jobs(r, campaign)]
@@ -166,7 +168,7 @@ def _build_key(
 
 def with_units(campaign: m.Campaign, units_csv: Path) -> m.Campaign:
     """Return the campaign with the recipient units of a CSV attached, for co-branded packs."""
-    units = read_units(units_csv, campaign.root, {a.id for a in campaign.audiences})
+    units, _ = read_units(units_csv, campaign.root, {a.id for a in campaign.audiences})
     return campaign.model_copy(update={"units": units})
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,10 +23,23 @@ COLUMNS = {
     "logo": "logo", "bieu_trung": "logo", "biểu trưng": "logo",
     "contact": "contact", "lien_he": "contact", "liên hệ": "contact",
 }  # fmt: skip
+READ = "code (mã), name (tên), contact (liên hệ), logo (biểu trưng), group (nhóm), audience (đối tượng)"
+"""The columns Loa reads, as a message names them."""
 
 
-def read_units(path: Path, campaign_root: Path, audiences: set[str]) -> tuple[m.Unit, ...]:
-    """Return the units in a CSV (comma or semicolon separated), or raise with every located error."""
+def _key(header: str) -> str:
+    """Return a column's name as looked up: lower case, `_` as a space, spaces collapsed."""
+    return re.sub(r"[\s_]+", " ", header).strip().lower()
+
+
+_FIELDS = {_key(name): field for name, field in COLUMNS.items()}
+
+
+def read_units(
+    path: Path, campaign_root: Path, audiences: set[str]
+) -> tuple[tuple[m.Unit, ...], list[Diagnostic]]:
+    """Return the units in a CSV (comma or semicolon separated) and warnings about its columns (one
+    Loa does not read is named, with the column it may have meant), or raise with every located error."""
     try:
         text = read_text(path)
     except FileNotFoundError:
@@ -40,8 +55,15 @@ def read_units(path: Path, campaign_root: Path, audiences: set[str]) -> tuple[m.
     dialect = "excel-tab" if "\t" in text.partition("\n")[0] else "excel"
     delimiter = ";" if text.partition("\n")[0].count(";") > text.partition("\n")[0].count(",") else ","
     rows = csv.reader(io.StringIO(text), dialect, delimiter="\t" if dialect == "excel-tab" else delimiter)
-    header = [COLUMNS.get(h.strip().lower(), h.strip()) for h in next(rows, [])]
+    names = next(rows, [])
+    header = [_FIELDS.get(_key(name), "") for name in names]
     errors: list[Diagnostic] = []
+    warnings = [_unread(path, n) for n, field in zip(names, header, strict=True) if n.strip() and not field]
+    for field in dict.fromkeys(f for f in header if f and header.count(f) > 1):
+        twins = ", ".join(repr(n.strip()) for n, f in zip(names, header, strict=True) if f == field)
+        errors.append(
+            Diagnostic(Location(path, 1), field, f"các cột {twins} cùng là {field}", "giữ lại một cột")
+        )
     for required in ("code", "name"):
         if required not in header:
             errors.append(
@@ -59,9 +81,7 @@ def read_units(path: Path, campaign_root: Path, audiences: set[str]) -> tuple[m.
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        record = {
-            k: v.strip() for k, v in zip(header, row, strict=False) if k in COLUMNS.values() and v.strip()
-        }
+        record = {k: v.strip() for k, v in zip(header, row, strict=False) if k and v.strip()}
         unit = _unit(record, path, line, errors)
         if unit is None:
             continue
@@ -96,7 +116,22 @@ def read_units(path: Path, campaign_root: Path, audiences: set[str]) -> tuple[m.
         units.append(unit)
     if errors:
         raise CampaignError(errors)
-    return tuple(units)
+    return tuple(units), warnings
+
+
+def _unread(path: Path, name: str) -> Diagnostic:
+    """Return the warning for a column Loa does not read: its values are left out of every pack."""
+    fix = ""
+    for near in difflib.get_close_matches(_key(name), list(_FIELDS), n=1, cutoff=0.75):
+        field = _FIELDS[near]
+        fix = f"có phải '{near}'{f' ({field})' if field != near else ''}? "
+    return Diagnostic(
+        Location(path, 1),
+        name.strip(),
+        "cột này không được đọc — bỏ qua",
+        f"{fix}Loa đọc các cột: {READ}",
+        severity="warning",
+    )
 
 
 def _unit(record: dict[str, str], path: Path, line: int, errors: list[Diagnostic]) -> m.Unit | None:
