@@ -283,6 +283,20 @@ def test_a_units_csv_without_a_name_column_says_which_columns_it_needs(
     )
 
 
+def test_a_misspelt_required_column_is_named_in_the_error(
+    loa: LoaCommand, campaign: Path, previous_output: Path
+) -> None:
+    args = units_csv(campaign, "cdoe,name\n27001,UBND xã An Tịnh\n")
+    build_is_refused(
+        loa,
+        campaign,
+        previous_output,
+        "don-vi.csv:1: code: thiếu cột bắt buộc",
+        "có phải cột 'cdoe'?",
+        args=args,
+    )
+
+
 def test_two_columns_for_one_field_are_refused(
     loa: LoaCommand, campaign: Path, previous_output: Path
 ) -> None:

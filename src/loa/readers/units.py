@@ -66,12 +66,15 @@ def read_units(
         )
     for required in ("code", "name"):
         if required not in header:
+            spellings = [key for key, field in _FIELDS.items() if field == required]
+            meant = [n.strip() for n, f in zip(names, header, strict=True) if not f and _near(n, spellings)]
             errors.append(
                 Diagnostic(
                     Location(path, 1),
                     required,
                     "thiếu cột bắt buộc",
-                    "dòng đầu cần có cột code (mã) và name (tên)",
+                    "dòng đầu cần có cột code (mã) và name (tên)"
+                    + (f" — có phải cột '{meant[0]}'?" if meant else ""),
                 )
             )
     if errors:
@@ -119,10 +122,15 @@ def read_units(
     return tuple(units), warnings
 
 
+def _near(name: str, spellings: list[str]) -> list[str]:
+    """Return the column name among `spellings` that `name` may be a slip for (or none)."""
+    return difflib.get_close_matches(_key(name), spellings, n=1, cutoff=0.75)
+
+
 def _unread(path: Path, name: str) -> Diagnostic:
     """Return the warning for a column Loa does not read: its values are left out of every pack."""
     fix = ""
-    for near in difflib.get_close_matches(_key(name), list(_FIELDS), n=1, cutoff=0.75):
+    for near in _near(name, list(_FIELDS)):
         field = _FIELDS[near]
         fix = f"có phải '{near}'{f' ({field})' if field != near else ''}? "
     return Diagnostic(
