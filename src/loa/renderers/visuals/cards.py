@@ -88,7 +88,7 @@ class CardRenderer(Renderer):
     kind: ClassVar[str] = "card"
     format: ClassVar[str] = "png"
     media_type: ClassVar[str] = "image/png"
-    version: ClassVar[str] = "3"  # co-branded per unit
+    version: ClassVar[str] = "4"  # units' cards indexed (a palette per card size)
     cobrand: ClassVar[bool] = True
     cobrand_batch: ClassVar[bool] = True
 
