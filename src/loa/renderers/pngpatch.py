@@ -52,7 +52,8 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 PALETTE_TOLERANCE = 12
 """How far, out of 255 in any channel, a pixel may be from its palette colour: an anti-aliased edge's
-shade moved this little cannot be seen; a flat area's colour is one of the palette's own."""
+shade moved this little cannot be seen. A flat area's colour, which the palette holds, moves by a
+level or three at most (Pillow maps colours to entries through a cache of 4-level cells)."""
 _RESERVED = (0, 0, 0, 255, 255, 255)
 """Black and white, always in a palette: a QR code's modules and its block."""
 
